@@ -1,0 +1,104 @@
+// The compiled, frozen form of the config that the data plane runs. Only this reaches requests;
+// a reload builds a new one and swaps the reference.
+import type { Principal } from '../core/principal.js';
+import type { ProviderType } from './schema.js';
+
+export interface Timeouts {
+  readonly connectMs: number;
+  readonly firstByteMs: number;
+  /** Longest silence between two body chunks (streams included). */
+  readonly idleMs: number;
+  readonly totalMs: number;
+}
+
+export interface ProviderRuntime {
+  readonly name: string;
+  readonly type: ProviderType;
+  /** scheme://host:port — the connection pool key. */
+  readonly origin: string;
+  /** Path prefix from base_url, without a trailing slash ('' or '/v1'). */
+  readonly basePath: string;
+  readonly apiKey: string | undefined;
+  readonly apiVersion: string | undefined;
+  readonly organization: string | undefined;
+  readonly project: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly forwardHeaders: { readonly exact: ReadonlySet<string>; readonly prefixes: readonly string[] };
+  readonly timeouts: Timeouts;
+  readonly maxConnections: number;
+  /** Consecutive failures (5xx, 429, timeouts — not client errors) that open a deployment's breaker, and for how long. */
+  readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
+}
+
+export interface DeploymentRuntime {
+  /** `provider/model`, as shown in receipts, logs and metrics. */
+  readonly id: string;
+  readonly provider: ProviderRuntime;
+  readonly model: string;
+  readonly weight: number;
+  readonly dropParams: ReadonlySet<string>;
+  readonly defaultMaxTokens: number | undefined;
+}
+
+export interface ModelGroupRuntime {
+  readonly name: string;
+  readonly kind: 'chat' | 'embeddings';
+  readonly strategy: 'weighted' | 'round-robin' | 'least-busy' | 'least-latency' | 'cost';
+  readonly deployments: readonly DeploymentRuntime[];
+  /** Other groups tried in order after this one (checked at load: known, same kind, no cycle). */
+  readonly fallbacks: readonly string[];
+}
+
+export interface ServerRuntime {
+  readonly host: string;
+  readonly port: number;
+  readonly adminKeyHash: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly shutdownGraceMs: number;
+  readonly watchConfig: boolean;
+}
+
+import type { BudgetPeriod, ScopeLimits } from '../core/limits.js';
+export type { BudgetPeriod, ScopeLimits };
+
+/** Nano-dollars per million tokens. Missing classes fall back as documented in policy/pricing. */
+export interface PriceRuntime {
+  readonly input: bigint;
+  readonly output: bigint;
+  readonly cachedInput: bigint | undefined;
+  readonly cacheWrite: bigint | undefined;
+  readonly reasoning: bigint | undefined;
+  readonly maxOutputTokens: number | undefined;
+}
+
+export interface GovernanceRuntime {
+  readonly timeZone: string;
+  /** Serve unmetered (and say so) when the state store is unreachable, instead of refusing. */
+  readonly failOpen: boolean;
+  readonly spoolPath: string;
+}
+
+export interface RuntimeConfig {
+  /** Increases by one with every successful load in this process. */
+  readonly generation: number;
+  readonly sourcePath: string | undefined;
+  readonly server: ServerRuntime;
+  readonly logLevel: string;
+  readonly storageUrl: string;
+  readonly stateUrl: string;
+  readonly simulator: { readonly host: string; readonly port: number } | undefined;
+  readonly providers: ReadonlyMap<string, ProviderRuntime>;
+  /** Providers switched off because their optional api_key was empty, with the reason. */
+  readonly disabledProviders: ReadonlyMap<string, string>;
+  /** Client-facing model names (group names and their aliases) → group. */
+  readonly models: ReadonlyMap<string, ModelGroupRuntime>;
+  /** sha256(key) hex → the principal it authenticates. Raw keys are not kept. */
+  readonly keysByHash: ReadonlyMap<string, Principal>;
+  /** Limits by scope id; a scope absent here has no limits (its spend is still tracked). */
+  readonly scopeLimits: ReadonlyMap<string, ScopeLimits>;
+  /** The organisation each configured key/user/team/org scope is counted under ('default' when none). */
+  readonly scopeOrg: ReadonlyMap<string, string>;
+  /** Config price overrides by upstream model id (the built-in catalogue fills the rest). */
+  readonly prices: ReadonlyMap<string, PriceRuntime>;
+  readonly governance: GovernanceRuntime;
+}

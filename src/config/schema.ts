@@ -1,0 +1,186 @@
+// The public config schema: what users write in YAML. Strict everywhere — an unknown key is an
+// error, because a misspelt setting that is silently ignored is a feature that silently does not run.
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+const duration = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a duration such as "500ms", "30s", "5m", "1h" or "7d"' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const size = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const b = parseSize(v);
+    if (b === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a size such as "512kb" or "10mb"' });
+      return z.NEVER;
+    }
+    return b;
+  });
+
+const url = z.string().refine((s) => URL.canParse(s), { message: 'expected an absolute URL' });
+const httpUrl = url.refine((s) => /^https?:$/.test(new URL(s).protocol), { message: 'expected an http(s) URL' });
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'expected a name of letters, digits and ._:/-');
+
+const timeouts = z.strictObject({
+  connect: duration.optional(),
+  first_byte: duration.optional(),
+  idle: duration.optional(),
+  total: duration.optional(),
+});
+
+const providerCommon = {
+  base_url: httpUrl.optional(),
+  api_key: z.string().optional(),
+  /** A provider whose api_key resolves empty is switched off (logged) instead of a config error. */
+  optional: z.boolean().default(false),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Client request headers copied to this upstream (exact names or `prefix-*`), e.g. `anthropic-beta`. */
+  forward_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+\*?$/, 'expected a header name or prefix-*')).optional(),
+  timeouts: timeouts.optional(),
+  max_connections: z.number().int().min(1).max(10_000).optional(),
+  /** Circuit breaker per deployment: this many consecutive failures open it for `cooldown`. */
+  breaker: z.strictObject({ failures: z.number().int().min(1).default(5), cooldown: duration.default(30_000) }).optional(),
+};
+
+export const providerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('openai'), ...providerCommon, organization: z.string().optional(), project: z.string().optional() }),
+  z.strictObject({ type: z.literal('azure'), ...providerCommon, api_version: z.string().min(1) }),
+  z.strictObject({ type: z.literal('openai-compatible'), ...providerCommon, base_url: httpUrl }),
+  z.strictObject({ type: z.literal('anthropic'), ...providerCommon, anthropic_version: z.string().min(1).default('2023-06-01') }),
+]);
+
+const usd = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const s = typeof v === 'number' ? String(v) : v.trim();
+  if (!/^\d+(\.\d{1,9})?$/.test(s)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a non-negative USD amount with at most 9 decimals, e.g. 50 or "0.25"' });
+    return z.NEVER;
+  }
+  return s;
+});
+
+export const budgetSchema = z.strictObject({
+  usd,
+  /** Calendar periods in governance.timezone; `none` = a lifetime budget. */
+  period: z.enum(['none', 'daily', 'weekly', 'monthly']).default('monthly'),
+});
+
+export const limitsSchema = z.strictObject({
+  rpm: z.number().int().min(1).optional(),
+  tpm: z.number().int().min(1).optional(),
+  max_parallel: z.number().int().min(1).optional(),
+});
+
+/** Per 1M tokens, in USD. Classes without a price are billed at the input (or output) price. */
+export const priceSchema = z.strictObject({
+  input: usd,
+  output: usd,
+  cached_input: usd.optional(),
+  cache_write: usd.optional(),
+  reasoning: usd.optional(),
+  /** The model's output limit: the worst case reserved when a request sets no max_tokens. */
+  max_output_tokens: z.number().int().min(1).optional(),
+});
+
+const entityCommon = {
+  name,
+  budget: budgetSchema.optional(),
+  limits: limitsSchema.optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+};
+
+export const deploymentSchema = z.strictObject({
+  provider: name,
+  /** The upstream model id (for azure: the deployment name). */
+  model: z.string().min(1),
+  weight: z.number().positive().default(1),
+  /** Parameters this deployment may drop (and say so in the receipt) instead of refusing with 400. */
+  drop_params: z.array(z.string().min(1)).optional(),
+  /** Output cap sent to wires that require one (Anthropic) when the request sets none. */
+  default_max_tokens: z.number().int().min(1).optional(),
+});
+
+export const modelGroupSchema = z.strictObject({
+  deployments: z.array(deploymentSchema).min(1),
+  strategy: z.enum(['weighted', 'round-robin', 'least-busy', 'least-latency', 'cost']).default('weighted'),
+  /** Other model groups tried, in order, when every deployment of this one failed or was skipped. */
+  fallbacks: z.array(name).optional(),
+  /** What the group serves; defaults to chat. */
+  kind: z.enum(['chat', 'embeddings']).default('chat'),
+  aliases: z.array(name).optional(),
+  /** Spend and limits on the model group itself, across all callers. */
+  budget: budgetSchema.optional(),
+  limits: limitsSchema.optional(),
+});
+
+export const keySchema = z.strictObject({
+  name,
+  key: z.string().min(16, 'a virtual key must be at least 16 characters'),
+  models: z.array(name).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  user: name.optional(),
+  team: name.optional(),
+  org: name.optional(),
+  budget: budgetSchema.optional(),
+  limits: limitsSchema.optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65_535).default(4000),
+      /** Empty means "no admin API" (so `${TOLLGATE_ADMIN_KEY:-}` works); TOLLGATE_ADMIN_KEY fills it when absent. */
+      admin_key: z.string().refine((k) => k === '' || k.length >= 16, 'the admin key must be at least 16 characters').optional(),
+      body_limit: size.default(10 * 1024 * 1024),
+      shutdown_grace: duration.default(30_000),
+      watch_config: z.boolean().default(true),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  storage: z.strictObject({ url: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'expected sqlite:… or postgres://…') }).prefault({ url: 'sqlite://./.tollgate/tollgate.db' }),
+  state: z.strictObject({ url: z.string().regex(/^(memory:\/\/|rediss?:\/\/)/, 'expected memory:// or redis://…') }).prefault({ url: 'memory://' }),
+  /** Runs the built-in provider simulator in the gateway process (quickstart, demos). */
+  simulator: z.strictObject({ port: z.number().int().min(0).max(65_535), host: z.string().default('127.0.0.1') }).optional(),
+  providers: z.record(name, providerSchema),
+  models: z.record(name, modelGroupSchema),
+  keys: z.array(keySchema).default([]),
+  orgs: z.array(z.strictObject(entityCommon)).default([]),
+  teams: z.array(z.strictObject({ ...entityCommon, org: name.optional() })).default([]),
+  users: z.array(z.strictObject({ ...entityCommon, team: name.optional(), org: name.optional() })).default([]),
+  /** Per-model prices (upstream model ids), overriding the built-in catalogue. */
+  pricing: z.record(z.string().min(1), priceSchema).default({}),
+  governance: z
+    .strictObject({
+      /** IANA time zone in which daily/weekly/monthly budget periods begin. */
+      timezone: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'expected an IANA time zone such as "UTC" or "Europe/Paris"').default('UTC'),
+      /** When the state store (Redis) cannot be reached: refuse requests (closed) or serve them unmetered and say so (open). */
+      on_state_unavailable: z.enum(['closed', 'open']).default('closed'),
+      /** Where ledger rows wait while the database is unreachable. */
+      spool_path: z.string().default('./.tollgate/ledger-spool.jsonl'),
+    })
+    .prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type ProviderType = ProviderConfig['type'];
+
+/** Sections of the product's config that this version does not enforce yet: refused, never ignored. */
+export const NOT_YET_SUPPORTED: Readonly<Record<string, string>> = {
+  guardrails: 'guardrails arrive in a later release; configuring them now would not enforce them',
+  cache: 'response caching arrives in a later release',
+};
