@@ -1,0 +1,314 @@
+// CounterStore on Redis (or Redis Cluster): every operation is one Lua script, so each is atomic
+// against every replica sharing the server. Every call is bounded by the command timeout; any
+// failure to get an answer (refused connection, timeout, dropped socket, LOADING, CLUSTERDOWN…)
+// becomes StateUnavailableError. A reserve that timed out may still have run on the server: the
+// caller can release `reservationIdFor(org, requestId)`, or the lease expires on its own.
+
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { StateUnavailableError } from '../../core/errors.js';
+import {
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_RECORD_RETENTION_MS,
+  ReservationConflictError,
+  type ActualUsage,
+  type BreakerAdmission,
+  type BreakerOutcome,
+  type BreakerPolicy,
+  type BreakerSnapshot,
+  type BreakerStateName,
+  type CounterStore,
+  type LimitKind,
+  type ReserveRequest,
+  type ReserveResult,
+  type ScopeUsage,
+  type SettleResult,
+} from '../counter-store.js';
+import {
+  checkActual,
+  checkNow,
+  checkReserveRequest,
+  escapePart,
+  parseReservationId,
+  resolveBreakerPolicy,
+} from '../reserve-request.js';
+import { admitScript, outcomeScript, stateScript } from './breaker-scripts.js';
+import { breakerKey, checkKeyPrefix, DEFAULT_KEY_PREFIX, leasesKey, orgPrefix, recordKey } from './key-layout.js';
+import type { LuaScript, RedisClient } from './lua-script.js';
+import { reserveScript, settleScript, usageScript } from './reservation-scripts.js';
+
+export interface RedisCounterStoreOptions {
+  readonly leaseTtlMs?: number;
+  readonly recordRetentionMs?: number;
+  /** Per Redis command; past it the call fails with StateUnavailableError (default 250 ms). */
+  readonly commandTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  readonly keyPrefix?: string;
+  /** Treat the URL as one seed node of a Redis Cluster. */
+  readonly cluster?: boolean;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+
+export class RedisCounterStore implements CounterStore {
+  readonly kind = 'redis';
+  readonly shared = true;
+  private readonly keyPrefix: string;
+  private readonly leaseTtlMs: number;
+  private readonly retentionMs: number;
+  private lastError: Error | null = null;
+
+  /** Takes ownership of `client` (close() quits it). Prefer openRedisCounterStore(). */
+  constructor(
+    private readonly client: RedisClient,
+    opts: RedisCounterStoreOptions = {},
+  ) {
+    this.keyPrefix = checkKeyPrefix(opts.keyPrefix ?? DEFAULT_KEY_PREFIX);
+    this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.retentionMs = opts.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_MS;
+    // Without a listener ioredis reports errors on stderr; we surface them per call instead.
+    client.on('error', (err: Error) => {
+      this.lastError = err;
+    });
+  }
+
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    checkReserveRequest(req);
+    const P = orgPrefix(this.keyPrefix, escapePart(req.org));
+    const requestPart = escapePart(req.requestId);
+    const args = [
+      P,
+      requestPart,
+      req.now === undefined ? '' : String(req.now),
+      String(req.leaseTtlMs ?? this.leaseTtlMs),
+      String(this.retentionMs),
+      req.costNanos.toString(),
+      String(req.tokens),
+      String(req.scopes.length),
+    ];
+    for (const s of req.scopes) {
+      args.push(
+        escapePart(s.scope),
+        escapePart(s.periodId),
+        s.budgetNanos === undefined ? '' : s.budgetNanos.toString(),
+        s.rpm === undefined ? '' : String(s.rpm),
+        s.tpm === undefined ? '' : String(s.tpm),
+        s.maxParallel === undefined ? '' : String(s.maxParallel),
+      );
+    }
+    const reply = list(await this.run(reserveScript, [leasesKey(P), recordKey(P, requestPart)], args));
+    const id = `${escapePart(req.org)}/${requestPart}`;
+    const tag = num(reply[0]);
+    if (tag === 1) return { ok: true, reservationId: id, expiresAt: num(reply[1]) };
+    if (tag === 2) throw new ReservationConflictError(id, str(reply[1]));
+    const scope = req.scopes[num(reply[1]) - 1]!.scope;
+    const limit = limitKind(reply[2]);
+    const retry = num(reply[5]);
+    const retryAfterMs = retry < 0 ? null : retry;
+    if (limit === 'budget') {
+      return {
+        ok: false, scope, limit, limitValue: BigInt(str(reply[3])), current: BigInt(str(reply[4])),
+        requested: req.costNanos, retryAfterMs,
+      };
+    }
+    const requested = limit === 'tpm' ? req.tokens : 1;
+    return { ok: false, scope, limit, limitValue: Number(str(reply[3])), current: Number(str(reply[4])), requested, retryAfterMs };
+  }
+
+  async settle(reservationId: string, actual: ActualUsage): Promise<SettleResult> {
+    checkActual(actual);
+    const { orgPart, requestPart } = parseReservationId(reservationId);
+    const P = orgPrefix(this.keyPrefix, orgPart);
+    const reply = list(
+      await this.run(settleScript, [leasesKey(P), recordKey(P, requestPart)], [
+        P, requestPart, String(this.retentionMs), actual.costNanos.toString(), String(actual.tokens),
+      ]),
+    );
+    if (num(reply[0]) === 1) return { applied: true, afterExpiry: num(reply[1]) === 1 };
+    const reason = str(reply[1]);
+    return { applied: false, reason: reason === 'already_settled' ? 'already_settled' : 'unknown' };
+  }
+
+  async release(reservationId: string): Promise<SettleResult> {
+    return this.settle(reservationId, { costNanos: 0n, tokens: 0 });
+  }
+
+  async getUsage(org: string, scope: string, periodId: string, now?: number): Promise<ScopeUsage> {
+    checkNow(now);
+    const P = orgPrefix(this.keyPrefix, escapePart(org));
+    const r = list(
+      await this.run(usageScript, [leasesKey(P)], [
+        P, now === undefined ? '' : String(now), String(this.retentionMs), escapePart(scope), escapePart(periodId),
+      ]),
+    );
+    return {
+      spentNanos: BigInt(str(r[0])),
+      reservedNanos: BigInt(str(r[1])),
+      requests: Number(str(r[2])),
+      inFlight: Number(str(r[3])),
+      requestsLastMinute: Number(str(r[4])),
+      tokensLastMinute: Number(str(r[5])),
+    };
+  }
+
+  async recordOutcome(o: BreakerOutcome): Promise<BreakerSnapshot> {
+    checkNow(o.now);
+    const p = resolveBreakerPolicy(o.policy);
+    const cooldown = Math.max(p.cooldownMs, o.cooldownMs ?? 0);
+    const reply = list(
+      await this.run(outcomeScript, [breakerKey(this.keyPrefix, o.deployment)], [
+        o.now === undefined ? '' : String(o.now),
+        o.ok ? '1' : '0',
+        String(p.failureThreshold),
+        String(cooldown),
+        p.rate === null ? '' : String(p.rate.permille),
+        p.rate === null ? '' : String(p.rate.minRequests),
+        p.rate === null ? '' : String(p.rate.windowMs),
+      ]),
+    );
+    return snapshot(reply);
+  }
+
+  async breakerState(deployment: string, now?: number): Promise<BreakerSnapshot> {
+    checkNow(now);
+    const reply = list(
+      await this.run(stateScript, [breakerKey(this.keyPrefix, deployment)], [now === undefined ? '' : String(now)]),
+    );
+    return snapshot(reply);
+  }
+
+  async breakerAdmit(deployment: string, policy: BreakerPolicy, now?: number): Promise<BreakerAdmission> {
+    checkNow(now);
+    const p = resolveBreakerPolicy(policy);
+    const r = list(
+      await this.run(admitScript, [breakerKey(this.keyPrefix, deployment)], [
+        now === undefined ? '' : String(now), String(p.halfOpenProbes), String(p.probeTimeoutMs),
+      ]),
+    );
+    const retry = num(r[3]);
+    return { allowed: num(r[0]) === 1, state: stateName(r[1]), probe: num(r[2]) === 1, retryAfterMs: retry < 0 ? null : retry };
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.ping();
+    } catch (err) {
+      throw this.unavailable('ping', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      // Already gone (or never connected): nothing left to flush.
+      this.client.disconnect();
+    }
+  }
+
+  private async run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    try {
+      return await script.run(this.client, keys, args);
+    } catch (err) {
+      // Our scripts refuse impossible input (e.g. spend past 2^63) before writing anything:
+      // that is the caller's bug, reported as the memory store does, not an outage.
+      if (err instanceof Error && err.message.includes('tollgate: ')) throw new RangeError(err.message);
+      throw this.unavailable(script.name, err);
+    }
+  }
+
+  private unavailable(op: string, err: unknown): StateUnavailableError {
+    const why = err instanceof Error ? err.message : String(err);
+    const last = this.lastError && this.lastError.message !== why ? ` (last connection error: ${this.lastError.message})` : '';
+    return new StateUnavailableError(`Redis counter store unavailable during ${op}: ${why}${last}`, err);
+  }
+}
+
+export async function openRedisCounterStore(url: string, opts: RedisCounterStoreOptions = {}): Promise<RedisCounterStore> {
+  const client = createClient(url, opts);
+  const store = new RedisCounterStore(client, opts);
+  // Give the first connection a moment so requests right after start-up do not fail spuriously;
+  // an unreachable server is not fatal here (fail-open may be configured): ping() reports it.
+  await waitReady(client, opts.connectTimeoutMs ?? 2_000);
+  return store;
+}
+
+function clientOptions(opts: RedisCounterStoreOptions): RedisOptions {
+  return {
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    connectTimeout: opts.connectTimeoutMs ?? 2_000,
+    // Fail at once while disconnected instead of queueing behind a dead socket (no hangs), and
+    // never re-send a script after a reconnect: it may already have run.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), 1_000),
+  };
+}
+
+function createClient(url: string, opts: RedisCounterStoreOptions): RedisClient {
+  if (!opts.cluster) return new Redis(url, clientOptions(opts));
+  const u = new URL(url);
+  const redisOptions: RedisOptions = {
+    ...clientOptions(opts),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+  return new Cluster([{ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) }], {
+    redisOptions,
+    enableOfflineQueue: false,
+    scaleReads: 'master',
+  });
+}
+
+function waitReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+    client.once('error', done);
+  });
+}
+
+// ---- reply decoding: a shape we did not write is a bug, not an outage ----
+
+function list(v: unknown): readonly unknown[] {
+  if (!Array.isArray(v)) throw new TypeError(`unexpected script reply: ${String(v)}`);
+  return v;
+}
+
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  throw new TypeError(`expected an integer in the script reply, got ${String(v)}`);
+}
+
+function str(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (Buffer.isBuffer(v)) return v.toString();
+  throw new TypeError(`expected a string in the script reply, got ${String(v)}`);
+}
+
+function limitKind(v: unknown): LimitKind {
+  const s = str(v);
+  if (s === 'budget' || s === 'rpm' || s === 'tpm' || s === 'concurrency') return s;
+  throw new TypeError(`unexpected limit kind ${s}`);
+}
+
+function stateName(v: unknown): BreakerStateName {
+  const s = str(v);
+  if (s === 'closed' || s === 'open' || s === 'half_open') return s;
+  throw new TypeError(`unexpected breaker state ${s}`);
+}
+
+function snapshot(r: readonly unknown[]): BreakerSnapshot {
+  const u = num(r[1]);
+  return { state: stateName(r[0]), openUntil: u === 0 ? null : u, consecutiveFailures: num(r[2]) };
+}
