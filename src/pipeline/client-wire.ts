@@ -1,0 +1,45 @@
+// The client's wire, chosen by the surface a request came in on: how errors, translated responses
+// and translated streams are written back. Same-wire relays write the provider's own bytes instead.
+import type { ChatResponse, Wire } from '../core/chat.js';
+import type { GatewayError } from '../core/errors.js';
+import type { StreamEvent } from '../core/stream-event.js';
+import { anthropicErrorBody } from '../surfaces/anthropic-messages/errors.js';
+import { encodeAnthropicMessage } from '../surfaces/anthropic-messages/encode-response.js';
+import { AnthropicMessageEncoder } from '../surfaces/anthropic-messages/encode-stream.js';
+import { openAiClientStatus } from '../surfaces/openai-chat/client-status.js';
+import { encodeChatCompletion } from '../surfaces/openai-chat/encode-response.js';
+import { OpenAiChunkEncoder } from '../surfaces/openai-chat/encode-stream.js';
+import { openAiErrorBody } from '../surfaces/openai-chat/errors.js';
+
+export interface StreamEncoder {
+  push(ev: StreamEvent): string;
+  end(): string;
+  fail(err: GatewayError): string;
+  readonly closed: boolean;
+}
+
+export interface ClientWire {
+  errorStatus(e: GatewayError): number;
+  errorBody(e: GatewayError, requestId: string): string;
+  encodeResponse(res: ChatResponse, clientModel: string): string;
+  streamEncoder(o: { includeUsage: boolean; requestId: string; clientModel: string }): StreamEncoder;
+}
+
+const OPENAI: ClientWire = {
+  errorStatus: openAiClientStatus,
+  errorBody: openAiErrorBody,
+  encodeResponse: (res) => encodeChatCompletion(res),
+  streamEncoder: (o) => new OpenAiChunkEncoder({ includeUsage: o.includeUsage, requestId: o.requestId }),
+};
+
+const ANTHROPIC: ClientWire = {
+  // Anthropic clients understand 529 (overloaded) natively: statuses pass through.
+  errorStatus: (e) => e.status,
+  errorBody: anthropicErrorBody,
+  encodeResponse: (res, clientModel) => encodeAnthropicMessage(res, { model: clientModel }),
+  streamEncoder: (o) => new AnthropicMessageEncoder({ requestId: o.requestId, model: o.clientModel }),
+};
+
+export function clientWire(wire: Wire): ClientWire {
+  return wire === 'anthropic-messages' ? ANTHROPIC : OPENAI;
+}

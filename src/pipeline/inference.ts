@@ -1,0 +1,344 @@
+// The request lifecycle for inference routes: resolve the model, choose a deployment, admit
+// (reserve budgets and limits atomically), encode, call upstream, decode, relay, settle to what
+// the provider billed, and record what happened. The only place that sequences I/O.
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { ChatRequest, EmbeddingsRequest, Wire } from '../core/chat.js';
+import { GatewayError, InvalidRequestError, ModelNotAllowedError, ModelNotFoundError, toGatewayError, UnsupportedParameterError, UpstreamUnavailableError } from '../core/errors.js';
+import { nanosToUsdString } from '../core/money.js';
+import type { Principal } from '../core/principal.js';
+import type { Usage } from '../core/usage.js';
+import type { DeploymentRuntime, ModelGroupRuntime, RuntimeConfig } from '../config/runtime.js';
+import { admit, enforcementHeader, type Admission, type AdmissionDeps } from '../policy/admission.js';
+import { usageCost } from '../policy/pricing/cost.js';
+import { providerModule, translatorFor } from '../providers/registry.js';
+import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../providers/types.js';
+import { planAttempts, healthSnapshot } from '../router/attempt-plan.js';
+import { AllAttemptsFailedError, failedAttempt, type FailedAttempt, type SkippedTarget } from '../router/all-attempts-failed.js';
+import { decideNextStep, RetryBudget } from '../router/retry-policy.js';
+import { affinityKey } from '../router/affinity.js';
+import { LatencyTracker } from '../router/latency-tracker.js';
+import { RoundRobinCursors } from '../router/strategies/round-robin.js';
+import type { RoutingHints } from '../router/strategies/strategy.js';
+import type { BreakerStateName } from '../state/counter-store.js';
+import { priceFor } from '../policy/pricing/price-lookup.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { forwardedHeaders } from './forward-headers.js';
+import type { LedgerSink } from './ledger-sink.js';
+import { recordOutcome, type AttemptRecord, type RequestOutcome } from './outcome.js';
+import { receiptHeaders, type Receipt } from './receipt.js';
+import type { ResponseSink } from './response-sink.js';
+import { relayStream } from './stream-relay.js';
+import { relayTranslatedResponse, relayTranslatedStream } from './translated-relay.js';
+import { clientWire } from './client-wire.js';
+import { callUpstream, upstreamFailure, type UpstreamResponse } from './upstream-call.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+export interface RequestContext {
+  readonly requestId: string;
+  /** The client's wire (from the surface): errors and translated answers are written in it. */
+  readonly wire: Wire;
+  /** performance.now() when the request arrived. */
+  readonly receivedAt: number;
+  readonly route: string;
+  readonly config: RuntimeConfig;
+  readonly principal: Principal;
+  readonly clientHeaders: IncomingHttpHeaders;
+  readonly sink: ResponseSink;
+}
+
+export interface PipelineDeps {
+  readonly pools: UpstreamPools;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly admission: AdmissionDeps;
+  readonly ledger: LedgerSink;
+}
+
+/** Mutable per-request facts gathered while the response is produced. */
+export interface Track {
+  usage: Usage | null;
+  ttftMs: number | undefined;
+  upstreamStatus: number | undefined;
+  code: string | undefined;
+  /** Stream chunks that carried output: the output estimate when a stream ends without usage. */
+  outputChunks: number;
+  receipt: Receipt;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+type Kind = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
+
+/** How long a closed, failure-free breaker state seen by this replica is trusted without asking the store. */
+const BREAKER_FRESH_MS = 1_000;
+
+export class InferencePipeline {
+  readonly #latency = new LatencyTracker();
+  readonly #cursors = new RoundRobinCursors();
+  /** Retries may be at most 20 % of the last 10 s of requests (at least 3 per second). */
+  readonly #retryBudget = new RetryBudget();
+  /** Last breaker state seen per deployment (for planning, and to skip the store when fresh). */
+  readonly #breakers = new Map<string, { state: BreakerStateName; failures: number; at: number }>();
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /**
+   * Asks the state store before calling a deployment — unless this replica saw it closed and
+   * failure-free less than a second ago: a breaker opened elsewhere is then seen within a second
+   * (issue 4's bound), and the steady state costs no state-store call.
+   */
+  async #breakerAdmit(d: DeploymentRuntime): Promise<boolean> {
+    const seen = this.#breakers.get(d.id);
+    if (seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return true;
+    try {
+      const a = await this.deps.admission.store.breakerAdmit(d.id, d.provider.breaker);
+      this.#breakers.set(d.id, { state: a.state, failures: a.state === 'closed' ? (seen?.failures ?? 0) : 1, at: Date.now() });
+      return a.allowed;
+    } catch {
+      return true; // breakers are a health hint: an unreachable store never blocks a call
+    }
+  }
+
+  async #recordOutcome(d: DeploymentRuntime, ok: boolean, retryAfterSeconds?: number): Promise<void> {
+    const seen = this.#breakers.get(d.id);
+    // A success on a deployment known closed with no failure changes nothing in the store.
+    if (ok && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
+    try {
+      const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(retryAfterSeconds ? { cooldownMs: retryAfterSeconds * 1000 } : {}) });
+      this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now() });
+    } catch {
+      // Same as above: recorded next time.
+    }
+  }
+
+  async chat(ctx: RequestContext, req: ChatRequest): Promise<void> {
+    const encode = (m: AnyProviderModule, d: DeploymentRuntime, track: Track): UpstreamRequest => {
+      const tm = translatorFor(d.provider.type, req.source.wire);
+      if (!tm) {
+        if (isTranslating(m) || m.chatWire !== req.source.wire) throw new UnsupportedParameterError('model', d.id, `(a ${req.source.wire} request) is not supported by`);
+        return m.encodeChat(req, d.provider, d.model);
+      }
+      const e = tm.encodeChat(req, d.provider, d.model, { dropParams: d.dropParams, defaultMaxTokens: d.defaultMaxTokens });
+      track.receipt = { ...track.receipt, dropped: e.dropped, defaultedMaxTokens: e.defaultedMaxTokens };
+      if (e.ignored.length > 0) this.deps.logger.debug({ request_id: ctx.requestId, ignored: e.ignored }, 'hints without an equivalent on the target were left out');
+      return e.request;
+    };
+    await this.#run(ctx, { kind: 'chat', req }, encode, async (m, d, res, track, admission) => {
+      const tm = translatorFor(d.provider.type, req.source.wire);
+      if (tm) {
+        return req.stream
+          ? relayTranslatedStream(ctx, req, tm, d, res, track, this.deps.metrics)
+          : relayTranslatedResponse(ctx, req, tm, res, track, (t) => withCost(t.receipt, t.usage, admission).costUsd);
+      }
+      if (isTranslating(m)) throw new UnsupportedParameterError('model', d.id, `(a ${req.source.wire} request) is not supported by`);
+      if (!req.stream) {
+        const text = await res.body.text();
+        track.usage = m.decodeChat(text).usage;
+        ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, text);
+        return 200;
+      }
+      return relayStream(ctx, req, m, d, res, track, this.deps.metrics);
+    });
+  }
+
+  async embeddings(ctx: RequestContext, req: EmbeddingsRequest): Promise<void> {
+    await this.#run(ctx, { kind: 'embeddings', req }, (m, d) => m.encodeEmbeddings(req, d.provider, d.model), async (m, _d, res, track, admission) => {
+      const text = await res.body.text();
+      track.usage = m.decodeEmbeddings(text).usage;
+      ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, text);
+      return 200;
+    });
+  }
+
+  async #run(
+    ctx: RequestContext,
+    request: Kind,
+    encode: (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => UpstreamRequest,
+    onSuccess: (m: AnyProviderModule, d: DeploymentRuntime, res: UpstreamResponse, track: Track, admission: Admission) => Promise<number>,
+  ): Promise<void> {
+    const model = request.req.model;
+    const stream = request.kind === 'chat' && request.req.stream;
+    const track: Track = { usage: null, ttftMs: undefined, upstreamStatus: undefined, code: undefined, outputChunks: 0, receipt: {} };
+    let deployment: DeploymentRuntime | undefined;
+    let admission: Admission | undefined;
+    let status = 500;
+    let totalTimer: NodeJS.Timeout | undefined;
+    const attemptLog: AttemptRecord[] = [];
+    const startedAt = Date.now();
+    try {
+      const group = resolveGroup(ctx, model, request.kind);
+      // The plan is computed once (R1): the group's deployments by its strategy, then its fallback
+      // groups', skipping open breakers — each skip recorded with its reason.
+      const plan = planAttempts({
+        group,
+        resolveGroup: (n) => ctx.config.models.get(n),
+        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#breakers.get(id)?.state, this.#latency),
+        random: Math.random,
+        cursors: this.#cursors,
+        hints: routingHints(ctx.clientHeaders),
+        // Requests sharing a prompt prefix (or prompt_cache_key / user) go to the same healthy
+        // deployment, so provider prompt caches warm (C3); the planner yields to open breakers.
+        affinityKey: request.kind === 'chat' ? affinityKey(request.req) : undefined,
+        // Average of input and output list price per 1M tokens, in USD: what the cost strategy weighs.
+        priceOf: (d) => {
+          const p = priceFor(ctx.config, d.model);
+          return p ? Number(p.input + p.output) / 2e9 : undefined;
+        },
+      });
+      const skipped: SkippedTarget[] = [...plan.skipped];
+      if (plan.attempts.length === 0) throw new AllAttemptsFailedError(model, [], skipped);
+      admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt);
+      const enforcement = enforcementHeader(admission.enforcement);
+      const signal = ctx.sink.signal;
+      const failed: FailedAttempt[] = [];
+      this.#retryBudget.recordRequest();
+      const deadline = performance.now() + plan.attempts[0]!.deployment.provider.timeouts.totalMs;
+      totalTimer = setTimeout(() => ctx.sink.abort(new UpstreamUnavailableError('upstream_timeout', `the request did not finish within the total timeout`)), deadline - performance.now());
+      attempts: for (let i = 0; i < plan.attempts.length; i++) {
+        const a = plan.attempts[i]!;
+        const d = a.deployment;
+        for (let same = 0; ; same++) {
+          if (!(await this.#breakerAdmit(d))) {
+            skipped.push({ deployment: d.id, group: a.group, kind: 'breaker_open', reason: 'circuit breaker open' });
+            continue attempts;
+          }
+          deployment = d;
+          track.receipt = { deployment: d.id, attempts: failed.length + 1, enforcement };
+          const m = providerModule(d.provider.type);
+          const t0 = performance.now();
+          const begun = this.#latency.begin(d.id);
+          let ended = false;
+          const done = (ms?: number) => {
+            if (!ended) {
+              ended = true;
+              begun(ms);
+            }
+          };
+          try {
+            // Encoded afresh from the frozen request for every attempt (R4).
+            const upstreamReq = encode(m, d, track);
+            const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, signal, d.id);
+            track.upstreamStatus = res.status;
+            this.deps.metrics.upstreamDuration.observe({ deployment: d.id, status: String(res.status) }, (performance.now() - t0) / 1000);
+            if (res.status >= 400) {
+              const body = await res.body.text().catch(() => '');
+              throw m.mapError({ status: res.status, headers: res.headers, body, now: Date.now() });
+            }
+            done(performance.now() - t0);
+            // Streams send nothing to the client before the first upstream frame, so a failure up to
+            // then still falls back like any other; after it, the relay ends with an error event.
+            status = await onSuccess(m, d, res, track, admission);
+            void this.#recordOutcome(d, true);
+            attemptLog.push({ deployment: d.id, status: res.status, code: null, latencyMs: performance.now() - t0 });
+          } catch (err) {
+            done();
+            const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, signal) : toGatewayError(err);
+            // Bytes already reached the client, the client left, or no target can take the request: final.
+            if (ctx.sink.headersSent || ctx.sink.clientGone || e.code === 'unsupported_parameter' || e.code === 'invalid_request') throw e;
+            attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
+            failed.push(failedAttempt(d.id, e, performance.now() - t0));
+            // Only the deployment's own failures count against its breaker, not the client's (4xx).
+            if (e.retryable) await this.#recordOutcome(d, false, e.retryAfterSeconds);
+            // Retries are capped at a share of recent traffic, so a failing provider cannot cause a storm.
+            const step = decideNextStep({ err: e, sameTargetRetries: same, hasNextTarget: i + 1 < plan.attempts.length, remainingMs: deadline - performance.now(), acquireBudget: () => this.#retryBudget.tryAcquire() });
+            if (step.action === 'retry_same') {
+              await new Promise((r) => setTimeout(r, step.delayMs));
+              continue;
+            }
+            if (step.action === 'next_target') continue attempts;
+            if (step.reason === 'not_retryable' && failed.length === 1) throw e;
+            throw new AllAttemptsFailedError(model, failed, skipped);
+          }
+          break attempts;
+        }
+      }
+      if (status === 500 && !ctx.sink.headersSent) throw new AllAttemptsFailedError(model, failed, skipped);
+    } catch (err) {
+      const e = toGatewayError(err);
+      status = e.status;
+      track.code = e.code;
+      if (e.code === 'internal_error') this.deps.logger.error({ err, request_id: ctx.requestId }, 'internal error');
+      if (!ctx.sink.headersSent && !ctx.sink.clientGone) sendError(ctx.requestId, ctx.sink, e, track.receipt, ctx.wire);
+      else if (!ctx.sink.headersSent) status = 499;
+    } finally {
+      clearTimeout(totalTimer);
+      // A stream that broke before its usage chunk still cost what the provider generated (M10):
+      // bill the output seen, as one token per output chunk, on top of the prompt.
+      if (!track.usage && track.outputChunks > 0) track.usage = await partialUsage(request, track.outputChunks);
+      const servedPrice = deployment ? priceFor(ctx.config, deployment.model) : undefined;
+      const settled = admission ? await admission.settle(track.usage, servedPrice) : { costNanos: 0n, recorded: false };
+      const o: RequestOutcome = {
+        requestId: ctx.requestId,
+        route: ctx.route,
+        keyName: ctx.principal.keyName,
+        model: ctx.config.models.has(model) ? model : 'unknown',
+        deployment: deployment?.id,
+        status,
+        code: track.code,
+        usage: track.usage,
+        attempts: attemptLog.length,
+        attemptLog,
+        latencyMs: performance.now() - ctx.receivedAt,
+        ttftMs: track.ttftMs,
+        stream,
+        upstreamStatus: track.upstreamStatus,
+      };
+      recordOutcome(this.deps.metrics, this.deps.logger, o);
+      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && admission.price === undefined && track.usage !== null);
+    }
+  }
+}
+
+async function partialUsage(request: Kind, outputChunks: number): Promise<Usage> {
+  const { estimateChatInputTokens } = await import('../policy/token-estimate.js');
+  const input = request.kind === 'chat' ? await estimateChatInputTokens(request.req) : 0;
+  return { inputTokens: input, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: outputChunks, reasoningTokens: 0 };
+}
+
+function withCost(r: Receipt, usage: Usage | null, a: Admission): Receipt {
+  if (!usage || !a.price) return r;
+  return { ...r, costUsd: nanosToUsdString(usageCost(usage, a.price)) };
+}
+
+/** `x-tollgate-task` and `x-tollgate-max-latency-ms`: what the cost strategy optimises for. */
+function routingHints(h: IncomingHttpHeaders): RoutingHints {
+  const task = h['x-tollgate-task'];
+  const max = Number(h['x-tollgate-max-latency-ms']);
+  return {
+    ...(typeof task === 'string' && task !== '' ? { task } : {}),
+    ...(Number.isFinite(max) && max > 0 ? { maxLatencyMs: max } : {}),
+  };
+}
+
+/** Every deployment id a plan for `group` could include (its own and its fallbacks', transitively). */
+function planIds(group: ModelGroupRuntime, cfg: RuntimeConfig): string[] {
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  const visit = (g: ModelGroupRuntime | undefined) => {
+    if (!g || seen.has(g.name)) return;
+    seen.add(g.name);
+    for (const d of g.deployments) ids.push(d.id);
+    for (const f of g.fallbacks) visit(cfg.models.get(f));
+  };
+  visit(group);
+  return ids;
+}
+
+function resolveGroup(ctx: RequestContext, model: string, kind: 'chat' | 'embeddings'): ModelGroupRuntime {
+  const group = ctx.config.models.get(model);
+  if (!group) throw new ModelNotFoundError(model);
+  if (ctx.principal.models && !ctx.principal.models.has(model) && !ctx.principal.models.has(group.name)) throw new ModelNotAllowedError(model);
+  if (group.kind !== kind) {
+    throw new InvalidRequestError(`The model '${model}' serves ${group.kind}, not ${kind}`, 'model', 'wrong_model_kind');
+  }
+  return group;
+}
+
+export function sendError(requestId: string, sink: ResponseSink, e: GatewayError, receipt: Receipt = {}, wire: Wire = 'openai-chat'): void {
+  const headers: Record<string, string> = { ...JSON_HEADERS, ...receiptHeaders(receipt) };
+  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
+  const w = clientWire(wire);
+  sink.send(w.errorStatus(e), headers, w.errorBody(e, requestId));
+}

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { periodId, secondsUntilPeriodEnd } from './budget-period.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+test('periods are calendar-aligned in the configured time zone', () => {
+  // 2026-11-22 is a Sunday.
+  assert.equal(periodId('monthly', 'UTC', at('2026-11-30T23:59:59Z')), 'm:2026-11');
+  assert.equal(periodId('monthly', 'UTC', at('2026-12-01T00:00:00Z')), 'm:2026-12');
+  assert.equal(periodId('daily', 'UTC', at('2026-11-22T10:00:00Z')), 'd:2026-11-22');
+  assert.equal(periodId('weekly', 'UTC', at('2026-11-22T10:00:00Z')), 'w:2026-11-16');
+  assert.equal(periodId('weekly', 'UTC', at('2026-11-23T00:00:00Z')), 'w:2026-11-23');
+  // 23:30 UTC on the 30th is already December 1st in Paris.
+  assert.equal(periodId('monthly', 'Europe/Paris', at('2026-11-30T23:30:00Z')), 'm:2026-12');
+  assert.equal(periodId('daily', 'America/New_York', at('2026-11-22T03:00:00Z')), 'd:2026-11-21');
+  assert.equal(periodId('none', 'UTC', 0), 'none');
+});
+
+test('the time to the end of a period is exact to the second', () => {
+  assert.equal(secondsUntilPeriodEnd('daily', 'UTC', at('2026-11-22T23:59:00Z')), 60);
+  assert.equal(secondsUntilPeriodEnd('monthly', 'UTC', at('2026-11-30T23:00:00Z')), 3600);
+  assert.equal(secondsUntilPeriodEnd('weekly', 'UTC', at('2026-11-22T00:00:00Z')), 86_400);
+  assert.equal(secondsUntilPeriodEnd('none', 'UTC', 0), undefined);
+});
