@@ -1,0 +1,121 @@
+// The admin API's OpenAPI 3.1 document, served at GET /admin/openapi.json. A test checks that every
+// admin route is described and that real responses match the schemas.
+
+const error = { $ref: '#/components/schemas/Error' };
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const budget = { type: 'object', additionalProperties: false, required: ['usd'], properties: { usd: { type: ['number', 'string'], description: 'USD, at most 9 decimals' }, period: { enum: ['none', 'daily', 'weekly', 'monthly'], default: 'monthly' } } };
+const limits = { type: 'object', additionalProperties: false, properties: { rpm: { type: 'integer', minimum: 1 }, tpm: { type: 'integer', minimum: 1 }, max_parallel: { type: 'integer', minimum: 1 } } };
+const keyWrite = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$' },
+    user: { type: ['string', 'null'] },
+    team: { type: ['string', 'null'] },
+    org: { type: ['string', 'null'] },
+    budget: { anyOf: [budget, { type: 'null' }] },
+    limits,
+    models: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] },
+    expires_in: { type: 'string', description: '"90s", "12h", "30d", "2w" or calendar months "1mo" (same day next month, clamped to its last day)' },
+    expires_at: { type: ['string', 'null'], format: 'date-time' },
+    metadata: { type: 'object' },
+  },
+};
+
+export const ADMIN_OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'Tollgate admin API', version: '1', description: 'Authorization: Bearer <admin key> on every endpoint but this document.' },
+  components: {
+    securitySchemes: { adminKey: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['type', 'code', 'message'], properties: { type: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, param: { type: 'string' } } } },
+      },
+      Key: {
+        type: 'object',
+        required: ['id', 'name', 'key_prefix', 'budget', 'limits', 'spend_usd', 'reserved_usd', 'expires_at', 'revoked_at', 'created_at'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          key_prefix: { type: 'string' },
+          key: { type: 'string', description: 'Only in the response to POST /admin/keys: the one time the key is shown' },
+          user: { type: ['string', 'null'] },
+          team: { type: ['string', 'null'] },
+          org: { type: ['string', 'null'] },
+          models: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] },
+          budget: { anyOf: [{ type: 'object', required: ['usd', 'period'], properties: { usd: { type: 'number' }, period: { type: ['string', 'null'] } } }, { type: 'null' }] },
+          limits: { type: 'object' },
+          metadata: { type: 'object' },
+          spend_usd: { type: ['number', 'null'] },
+          reserved_usd: { type: ['number', 'null'] },
+          expires_at: { type: ['string', 'null'] },
+          revoked_at: { type: ['string', 'null'] },
+          created_at: { type: 'string' },
+        },
+      },
+      KeyWrite: keyWrite,
+      Spend: {
+        type: 'object',
+        required: ['scope', 'org', 'period', 'period_id', 'spend_usd', 'reserved_usd', 'spend_nanos', 'reserved_nanos', 'requests', 'in_flight'],
+        properties: {
+          scope: { type: 'string' }, org: { type: 'string' }, period: { type: 'string' }, period_id: { type: 'string' },
+          spend_usd: { type: 'number' }, reserved_usd: { type: 'number' },
+          spend_nanos: { type: 'string', description: 'exact, in nano-dollars' }, reserved_nanos: { type: 'string' },
+          budget_usd: { type: ['number', 'null'] }, requests: { type: 'integer' }, in_flight: { type: 'integer' },
+          requests_last_minute: { type: 'integer' }, tokens_last_minute: { type: 'integer' },
+        },
+      },
+      Reconcile: {
+        type: 'object',
+        required: ['ok', 'total_abs_drift_nanos', 'scopes'],
+        properties: { ok: { type: 'boolean' }, total_abs_drift_nanos: { type: 'string' }, scopes: { type: 'array', items: { type: 'object' } } },
+      },
+    },
+  },
+  security: [{ adminKey: [] }],
+  paths: {
+    '/admin/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
+    '/admin/keys': {
+      get: { summary: 'List keys (never the keys themselves)', responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Key' } } } }), '401': errorResponse('Wrong admin key') } },
+      post: {
+        summary: 'Create a key; the response is the only time it is shown',
+        requestBody: { required: true, content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/KeyWrite' }, { required: ['name'] }] } } } },
+        responses: { '201': json({ $ref: '#/components/schemas/Key' }, 'Created'), '400': errorResponse('A field is invalid; `param` names it') },
+      },
+    },
+    '/admin/keys/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: { summary: 'One key with its spend', responses: { '200': json({ $ref: '#/components/schemas/Key' }), '404': errorResponse('No such key') } },
+      patch: { summary: 'Change a key (limits, budget, models, expiry, metadata, name)', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/KeyWrite' } } } }, responses: { '200': json({ $ref: '#/components/schemas/Key' }), '400': errorResponse('Invalid field'), '404': errorResponse('No such key') } },
+      delete: { summary: 'Revoke a key (effective on every replica within a second)', responses: { '200': json({ $ref: '#/components/schemas/Key' }), '404': errorResponse('No such key') } },
+    },
+    '/admin/spend': {
+      get: {
+        summary: 'Spend of a scope in its current budget period, from the counters',
+        parameters: [
+          { name: 'scope', in: 'query', required: true, schema: { type: 'string', pattern: '^(key|user|team|org|model|end_user):.+$' } },
+          { name: 'org', in: 'query', schema: { type: 'string' }, description: 'For model scopes (counted per organisation)' },
+        ],
+        responses: { '200': json({ $ref: '#/components/schemas/Spend' }), '400': errorResponse('Bad scope') },
+      },
+    },
+    '/admin/logs': {
+      get: {
+        summary: 'Ledger rows, newest first',
+        parameters: ['key', 'model'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })).concat([
+          { name: 'status', in: 'query', schema: { type: 'integer' } } as never,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } as never,
+        ]),
+        responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: { type: 'object' } } } }) },
+      },
+    },
+    '/admin/reconcile': { get: { summary: 'Counters against the ledger per configured scope (drift 0 when all is well)', responses: { '200': json({ $ref: '#/components/schemas/Reconcile' }) } } },
+    '/admin/deployments': { get: { summary: 'Every deployment and switched-off provider', responses: { '200': json({ type: 'object' }) } } },
+    '/admin/config/reload': { post: { summary: 'Re-read the config file; swap only if it is valid', responses: { '200': json({ type: 'object' }), '422': errorResponse('The new config was refused; `problems` lists why') } } },
+  },
+} as const;
+
+export const ADMIN_OPENAPI_JSON = JSON.stringify(ADMIN_OPENAPI);

@@ -1,0 +1,220 @@
+// The data plane's HTTP server (node:http, no framework: the hop must cost next to nothing).
+// Parses once, assigns the request id, authenticates, decodes the surface, and hands a frozen
+// request to the pipeline. Owns graceful shutdown.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import {
+  MethodNotAllowedError,
+  RouteNotFoundError,
+  ShuttingDownError,
+  toGatewayError,
+} from '../core/errors.js';
+import { newRequestId } from '../core/request-id.js';
+import type { ConfigHolder } from '../config/config-holder.js';
+import type { RuntimeConfig } from '../config/runtime.js';
+import type { KeyDirectory } from '../policy/key-directory.js';
+import type { InferencePipeline, RequestContext } from '../pipeline/inference.js';
+import { sendError } from '../pipeline/inference.js';
+import { recordOutcome } from '../pipeline/outcome.js';
+import { decodeChatRequest } from '../surfaces/openai-chat/decode.js';
+import { decodeMessagesRequest } from '../surfaces/anthropic-messages/decode.js';
+import { decodeEmbeddingsRequest } from '../surfaces/embeddings/decode.js';
+import { modelsListBody } from '../surfaces/models/list.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import { handleAdmin, type AdminDeps } from './admin/admin-api.js';
+import { ADMIN_OPENAPI_JSON } from './admin/openapi.js';
+import { handleReady, type ReadinessCheck } from './health.js';
+import { NodeSink } from './node-sink.js';
+import { parseJson, readBody } from './read-body.js';
+import { matchRoute, normalisePath, type Route } from './routes.js';
+
+export interface ServerDeps {
+  readonly config: ConfigHolder;
+  readonly pipeline: InferencePipeline;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly admin: Omit<AdminDeps, 'holder'>;
+  readonly keys: KeyDirectory;
+}
+
+export class GatewayServer {
+  readonly #deps: ServerDeps;
+  readonly #server: Server;
+  #inFlight = 0;
+  #shuttingDown = false;
+  #drained: (() => void) | undefined;
+
+  constructor(deps: ServerDeps) {
+    this.#deps = deps;
+    this.#server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.#onRequest(req, res));
+    this.#server.keepAliveTimeout = 65_000;
+    this.#server.headersTimeout = 66_000;
+    // Streams may run for minutes; per-request limits live in the pipeline's upstream timeouts.
+    this.#server.requestTimeout = 0;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests and streams finish until `graceMs`,
+   * then closes whatever is left. Resolves when the server is closed.
+   */
+  async shutdown(graceMs: number): Promise<{ forced: number }> {
+    this.#shuttingDown = true;
+    const closed = new Promise<void>((r) => this.#server.close(() => r()));
+    this.#server.closeIdleConnections();
+    let forced = 0;
+    if (this.#inFlight > 0) {
+      const drained = new Promise<void>((r) => (this.#drained = r));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+      if ((await Promise.race([drained, timedOut])) === 'timeout') forced = this.#inFlight;
+      clearTimeout(timer);
+    }
+    this.#server.closeAllConnections();
+    await closed;
+    return { forced };
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const receivedAt = performance.now();
+    const requestId = newRequestId();
+    res.setHeader('x-tollgate-request-id', requestId);
+    this.#inFlight++;
+    this.#deps.metrics.inFlight.inc();
+    res.once('close', () => {
+      this.#inFlight--;
+      this.#deps.metrics.inFlight.dec();
+      if (this.#inFlight === 0 && this.#drained) this.#drained();
+    });
+    const cfg = this.#deps.config.current;
+    const path = normalisePath(req.url ?? '/');
+    let route: Route | undefined;
+    try {
+      if (this.#shuttingDown) {
+        res.setHeader('connection', 'close');
+        throw new ShuttingDownError();
+      }
+      const m = matchRoute(req.method ?? 'GET', path);
+      if (!m.ok) throw m.status === 405 ? new MethodNotAllowedError(req.method ?? '', path) : new RouteNotFoundError(req.method ?? '', path);
+      route = m.route;
+      this.#dispatch(route, req, res, cfg, requestId, receivedAt).catch((err: unknown) => this.#fail(req, res, requestId, receivedAt, route, err));
+    } catch (err) {
+      this.#fail(req, res, requestId, receivedAt, route, err);
+    }
+  }
+
+  async #dispatch(route: Route, req: IncomingMessage, res: ServerResponse, cfg: RuntimeConfig, requestId: string, receivedAt: number): Promise<void> {
+    switch (route.kind) {
+      case 'messages': {
+        // Anthropic clients send their key as x-api-key (or Bearer); both are looked up the same way.
+        const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
+        const body = parseJson(await readBody(req, cfg.server.bodyLimitBytes));
+        const ctx: RequestContext = { requestId, receivedAt, route: route.name, wire: 'anthropic-messages', config: cfg, principal, clientHeaders: req.headers, sink: new NodeSink(req, res) };
+        await this.#deps.pipeline.chat(ctx, decodeMessagesRequest(body));
+        return;
+      }
+      case 'chat':
+      case 'embeddings': {
+        const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
+        const body = parseJson(await readBody(req, cfg.server.bodyLimitBytes));
+        // Azure-style URLs name the model in the path; the body's model is optional there.
+        const withModel =
+          route.azureDeployment !== undefined && body !== null && typeof body === 'object' && !Array.isArray(body)
+            ? { ...(body as Record<string, unknown>), model: route.azureDeployment }
+            : body;
+        const ctx: RequestContext = { requestId, receivedAt, route: route.name, wire: 'openai-chat', config: cfg, principal, clientHeaders: req.headers, sink: new NodeSink(req, res) };
+        if (route.kind === 'chat') await this.#deps.pipeline.chat(ctx, decodeChatRequest(withModel));
+        else await this.#deps.pipeline.embeddings(ctx, decodeEmbeddingsRequest(withModel));
+        return;
+      }
+      case 'models': {
+        const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
+        const names = [...cfg.models.keys()].filter((n) => !principal.models || principal.models.has(n) || principal.models.has(cfg.models.get(n)!.name));
+        sendJson(res, 200, modelsListBody(names, Math.floor(Date.now() / 1000)));
+        return;
+      }
+      case 'admin-openapi':
+        sendJson(res, 200, ADMIN_OPENAPI_JSON);
+        return;
+      case 'health-live':
+        sendJson(res, 200, '{"status":"ok"}');
+        return;
+      case 'health-ready': {
+        const r = await handleReady(cfg, this.#deps.readiness, this.#shuttingDown);
+        sendJson(res, r.status, r.body);
+        return;
+      }
+      case 'metrics': {
+        const text = await this.#deps.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': this.#deps.metrics.registry.contentType });
+        res.end(text);
+        return;
+      }
+      case 'admin-reload':
+      case 'admin-deployments':
+      case 'admin-spend':
+      case 'admin-logs':
+      case 'admin-reconcile':
+      case 'admin-keys': {
+        const query = req.url?.includes('?') ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)) : new URLSearchParams();
+        const method = req.method ?? 'GET';
+        const raw = method === 'POST' || method === 'PATCH' ? await readBody(req, cfg.server.bodyLimitBytes) : undefined;
+        // An empty body is fine where none is needed (reload); endpoints that need one say so.
+        const body = raw && raw.length > 0 ? parseJson(raw) : undefined;
+        const id = route.kind === 'admin-keys' ? route.id : undefined;
+        const r = await handleAdmin(route.kind, cfg, req.headers, { method, id, query, body }, { ...this.#deps.admin, holder: this.#deps.config });
+        sendJson(res, r.status, r.body);
+        return;
+      }
+    }
+  }
+
+  /** Errors before the pipeline took the request (routing, auth, body, decoding). */
+  #fail(req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, route: Route | undefined, err: unknown): void {
+    const e = toGatewayError(err);
+    if (e.code === 'internal_error') this.#deps.logger.error({ err, request_id: requestId }, 'internal error');
+    if (!res.headersSent) {
+      // Drain what the client is still sending so the connection stays usable.
+      if (!req.complete) req.resume();
+      sendError(requestId, new NodeSink(req, res), e, {}, route?.kind === 'messages' ? 'anthropic-messages' : 'openai-chat');
+    }
+    recordOutcome(this.#deps.metrics, this.#deps.logger, {
+      requestId,
+      route: route?.name ?? 'unmatched',
+      keyName: undefined,
+      model: 'unknown',
+      deployment: undefined,
+      status: e.status,
+      code: e.code,
+      usage: null,
+      attempts: 0,
+      attemptLog: [],
+      latencyMs: performance.now() - receivedAt,
+      ttftMs: undefined,
+      stream: false,
+      upstreamStatus: undefined,
+    });
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+

@@ -1,0 +1,53 @@
+// Prometheus metrics. Label sets are small and bounded (model names come from config, not from
+// clients: an unknown model is recorded as "unknown").
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Usage } from '../core/usage.js';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'tollgate_requests_total', help: 'Requests handled, by route, model, deployment, status', labelNames: ['route', 'model', 'deployment', 'status'], registers: [this.registry] });
+  readonly requestDuration = new Histogram({ name: 'tollgate_request_duration_seconds', help: 'Time from request received to response finished', labelNames: ['route', 'model', 'deployment', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly upstreamDuration = new Histogram({ name: 'tollgate_upstream_duration_seconds', help: 'Upstream call time to response headers, by deployment and upstream status', labelNames: ['deployment', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly timeToFirstToken = new Histogram({ name: 'tollgate_time_to_first_token_seconds', help: 'Streams: time from request received to the first output token sent to the client', labelNames: ['model', 'deployment'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly tokens = new Counter({ name: 'tollgate_tokens_total', help: 'Provider-reported tokens by kind (input includes cached_input and cache_write; output includes reasoning)', labelNames: ['model', 'deployment', 'kind'], registers: [this.registry] });
+  readonly errors = new Counter({ name: 'tollgate_errors_total', help: 'Errors returned to clients (or sent mid-stream), by stable code', labelNames: ['code', 'route'], registers: [this.registry] });
+  readonly inFlight = new Gauge({ name: 'tollgate_in_flight_requests', help: 'Requests being handled now', registers: [this.registry] });
+  readonly configReloads = new Counter({ name: 'tollgate_config_reloads_total', help: 'Successful config reloads, by trigger', labelNames: ['trigger'], registers: [this.registry] });
+  readonly configReloadFailures = new Counter({ name: 'tollgate_config_reload_failures_total', help: 'Config reloads refused because the new config was invalid; the running config was kept', labelNames: ['trigger'], registers: [this.registry] });
+  readonly configGeneration = new Gauge({ name: 'tollgate_config_generation', help: 'Generation number of the running config', registers: [this.registry] });
+  readonly streamsIncomplete = new Counter({ name: 'tollgate_streams_incomplete_total', help: 'Streams that ended without a finish (upstream cut, upstream error frame, client gone), by reason', labelNames: ['deployment', 'reason'], registers: [this.registry] });
+
+  readonly stateDegraded = new Counter({ name: 'tollgate_state_degraded_total', help: 'Requests served unmetered because the state store was unreachable (fail-open), by phase', labelNames: ['phase'], registers: [this.registry] });
+  readonly ledgerEvents = new Counter({ name: 'tollgate_ledger_degraded_events_total', help: 'Ledger writer degradations (batches spooled to disk, spool write failures, rows rejected), by type', labelNames: ['type'], registers: [this.registry] });
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_process_' });
+  }
+
+  readonly #series = new Map<string, { count: ReturnType<Counter['labels']>; duration: ReturnType<Histogram['labels']> }>();
+
+  /** The request counter and histogram children for one label set, cached: label hashing per call was measurable. */
+  requestSeries(route: string, model: string, deployment: string, status: number): { count: ReturnType<Counter['labels']>; duration: ReturnType<Histogram['labels']> } {
+    const k = `${route}\u0000${model}\u0000${deployment}\u0000${status}`;
+    let s = this.#series.get(k);
+    if (!s) {
+      const labels = { route, model, deployment, status: String(status) };
+      s = { count: this.requests.labels(labels), duration: this.requestDuration.labels(labels) };
+      this.#series.set(k, s);
+    }
+    return s;
+  }
+
+  recordUsage(model: string, deployment: string, u: Usage): void {
+    const add = (kind: string, n: number) => {
+      if (n > 0) this.tokens.inc({ model, deployment, kind }, n);
+    };
+    add('input', u.inputTokens);
+    add('cached_input', u.cachedInputTokens);
+    add('cache_write', u.cacheWriteTokens);
+    add('output', u.outputTokens);
+    add('reasoning', u.reasoningTokens);
+  }
+}
