@@ -1,0 +1,59 @@
+// The admin API's OpenAPI document describes every admin route, and real responses match it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ADMIN_KEY, startHarness, type Harness } from '../helpers/harness.js';
+import { governedConfig } from '../helpers/governed-config.js';
+import { matchRoute } from '../../src/server/routes.js';
+
+let h: Harness;
+let doc: { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json': { schema: object } } }> }>>; components: { schemas: Record<string, object> } };
+before(async () => {
+  h = await startHarness({ config: (mockUrl) => governedConfig({ mockUrl, spoolPath: join(mkdtempSync(join(tmpdir(), 'tg-oas-')), 'spool.jsonl') }) });
+  const r = await fetch(`${h.gateway.url}/admin/openapi.json`);
+  assert.equal(r.status, 200);
+  doc = (await r.json()) as typeof doc;
+});
+after(async () => h.close());
+
+function validator(schema: object) {
+  const ajv = new Ajv2020({ strict: false });
+  ajv.addSchema({ $id: 'doc', components: doc.components });
+  const rewrite = (n: unknown): unknown =>
+    Array.isArray(n) ? n.map(rewrite) : n && typeof n === 'object' ? Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/', 'doc#/') : rewrite(v)])) : n;
+  return ajv.compile(rewrite(schema) as object);
+}
+
+test('every admin route is documented, and every documented path is routed', () => {
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(ops).filter((m) => m !== 'parameters')) {
+      const m = matchRoute(method.toUpperCase(), path.replace('{id}', 'some-id'));
+      assert.ok(m.ok, `${method.toUpperCase()} ${path} is documented but not routed`);
+    }
+  }
+  for (const [method, path] of [['POST', '/admin/keys'], ['GET', '/admin/spend'], ['GET', '/admin/reconcile'], ['POST', '/admin/config/reload'], ['DELETE', '/admin/keys/{id}']]) {
+    assert.ok(doc.paths[path!]?.[method!.toLowerCase()], `${method} ${path} is routed but not documented`);
+  }
+});
+
+test('real responses match the documented schemas', async () => {
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${h.gateway.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const schemaOf = (path: string, method: string, status: string) => doc.paths[path]![method]!.responses[status]!.content!['application/json'].schema;
+  const created = await call('POST', '/admin/keys', { name: 'documented', budget: { usd: 3 }, limits: { rpm: 5 }, expires_in: '1mo' });
+  const createdBody = await created.json();
+  const v1 = validator(schemaOf('/admin/keys', 'post', '201'));
+  assert.ok(v1(createdBody), JSON.stringify(v1.errors));
+  const spend = await (await call('GET', '/admin/spend?scope=key:cfg:budgeted')).json();
+  const v2 = validator(schemaOf('/admin/spend', 'get', '200'));
+  assert.ok(v2(spend), JSON.stringify(v2.errors));
+  const bad = await (await call('POST', '/admin/keys', { name: 'x', colour: 1 })).json();
+  const v3 = validator(schemaOf('/admin/keys', 'post', '400'));
+  assert.ok(v3(bad), JSON.stringify(v3.errors));
+  const rec = await (await call('GET', '/admin/reconcile')).json();
+  const v4 = validator(schemaOf('/admin/reconcile', 'get', '200'));
+  assert.ok(v4(rec), JSON.stringify(v4.errors));
+});
