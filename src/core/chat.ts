@@ -151,3 +151,10 @@ export interface EmbeddingsRequest {
   readonly user?: string;
   readonly source: SourceBody;
 }
+
+/** What a provider with its own embeddings wire answered, for re-encoding in the client's shape. */
+export interface EmbeddingsResult {
+  /** One vector per input, in input order. */
+  readonly vectors: readonly (readonly number[])[];
+  readonly usage: Usage | null;
+}

@@ -1,7 +1,7 @@
 // The contract every upstream wire protocol implements. Providers are pure translators: they turn
 // a frozen canonical request into an HTTP request description and upstream bytes into typed
 // results. No I/O, no clock (callers pass `now`), no framework types.
-import type { ChatRequest, ChatResponse, EmbeddingsRequest, Wire } from '../core/chat.js';
+import type { ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResult, Wire } from '../core/chat.js';
 import type { StreamEventDecoder } from '../core/stream-event.js';
 import type { UpstreamError } from '../core/errors.js';
 import type { Usage } from '../core/usage.js';
@@ -9,15 +9,29 @@ import type { Usage } from '../core/usage.js';
 import type { ProviderType } from '../core/provider-type.js';
 export type { ProviderType };
 
+/** Long-term or temporary AWS credentials for SigV4 (Bedrock). */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
 /** Where and how to reach one provider account (a structural subset of the compiled config). */
 export interface ProviderEndpoint {
   readonly name: string;
+  /** scheme://host[:port] of base_url (what SigV4 signs as the host). Absent in some unit tests. */
+  readonly origin?: string;
   readonly basePath: string;
   readonly apiKey: string | undefined;
   readonly apiVersion: string | undefined;
   readonly organization: string | undefined;
+  /** OpenAI project header, or the Google Cloud project of a Vertex provider. */
   readonly project: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  /** AWS region (Bedrock) or Google Cloud location (Vertex). */
+  readonly region?: string;
+  /** Bedrock with SigV4; absent when a Bedrock API key (Bearer, in apiKey) is used instead. */
+  readonly awsCredentials?: AwsCredentials;
 }
 
 export interface UpstreamRequest {
@@ -72,6 +86,16 @@ export interface ProviderModule {
   createStreamDecoder(): StreamDecoder;
   encodeEmbeddings(req: EmbeddingsRequest, endpoint: ProviderEndpoint, model: string): UpstreamRequest;
   decodeEmbeddings(body: string): DecodedResult;
+  /**
+   * Providers whose embeddings wire is not OpenAI's: the vectors and usage, which the gateway
+   * re-encodes for the client. Absent = the body is OpenAI's shape and is relayed as is.
+   */
+  decodeEmbeddingsResult?(body: string): EmbeddingsResult;
+  /**
+   * The last step before sending, for providers that sign requests (Bedrock SigV4). Pure but for
+   * hashing: the caller passes the clock. Absent = sent as encoded.
+   */
+  sign?(req: UpstreamRequest, endpoint: ProviderEndpoint, now: number): Promise<UpstreamRequest>;
   mapError(ctx: ErrorContext): UpstreamError;
 }
 
