@@ -5,16 +5,18 @@ import { openAiProvider, openAiTranslatingProvider } from './openai/index.js';
 import { azureProvider, azureTranslatingProvider } from './azure/index.js';
 import { openAiCompatibleProvider, openAiCompatibleTranslatingProvider } from './openai-compatible/index.js';
 
-/** Every provider type has exactly one module; the type checker enforces completeness. */
-export const PROVIDERS = {
+/** Every provider type has exactly one module. (Partial while adapters land; config accepts only those present.) */
+export const PROVIDERS: Partial<Record<ProviderType, AnyProviderModule>> = {
   openai: openAiProvider,
   azure: azureProvider,
   'openai-compatible': openAiCompatibleProvider,
   anthropic: anthropicProvider,
-} as const satisfies Record<ProviderType, AnyProviderModule>;
+};
 
 export function providerModule(type: ProviderType): AnyProviderModule {
-  return PROVIDERS[type];
+  const m = PROVIDERS[type];
+  if (m === undefined) throw new Error(`provider type '${type}' has no adapter`);
+  return m;
 }
 
 /** How same-wire providers are reached from another client wire. */
@@ -30,7 +32,7 @@ const TRANSLATORS: Partial<Record<ProviderType, TranslatingProviderModule>> = {
  * until a byte-faithful relay exists for its own wire) always translate.
  */
 export function translatorFor(type: ProviderType, sourceWire: Wire): TranslatingProviderModule | undefined {
-  const m = PROVIDERS[type] as AnyProviderModule;
+  const m = providerModule(type);
   if (isTranslating(m)) return m;
   return m.chatWire === sourceWire ? undefined : TRANSLATORS[type];
 }
