@@ -4,7 +4,8 @@
 
 import type { Usage } from './usage.js';
 
-export type Wire = 'openai-chat' | 'openai-embeddings' | 'anthropic-messages';
+/** Client surfaces' wires (how a request arrived and how its answer must be written). */
+export type Wire = 'openai-chat' | 'openai-embeddings' | 'anthropic-messages' | 'openai-responses' | 'gemini-generate';
 
 export interface TextPart {
   readonly type: 'text';

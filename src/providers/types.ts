@@ -74,6 +74,11 @@ export interface ProviderCapabilities {
   readonly chat: boolean;
   readonly embeddings: boolean;
   readonly streaming: boolean;
+  /**
+   * The provider fetches https image URLs itself. When false (Gemini, Bedrock), the gateway fetches
+   * them (size cap, timeout, no private addresses) and the adapter only ever sees data: URLs.
+   */
+  readonly imageUrls?: boolean;
 }
 
 export interface ProviderModule {
