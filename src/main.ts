@@ -15,6 +15,7 @@ import { KeyDirectory } from './policy/key-directory.js';
 import { StorageLedgerSink } from './pipeline/ledger-sink.js';
 import { InferencePipeline } from './pipeline/inference.js';
 import { UpstreamPools } from './pipeline/upstream-pools.js';
+import { ImageFetcher } from './pipeline/image-fetch.js';
 import { GatewayServer } from './server/http-server.js';
 import type { ReadinessCheck } from './server/health.js';
 import { createLogger, flushLogger } from './telemetry/logger.js';
@@ -89,8 +90,11 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
 
   const pools = new UpstreamPools();
   closers.push(() => pools.close());
+  const images = new ImageFetcher();
+  closers.push(() => images.close());
   const pipeline = new InferencePipeline({
     pools,
+    images,
     metrics,
     logger,
     ledger: new StorageLedgerSink(ledger),

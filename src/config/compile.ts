@@ -7,16 +7,56 @@ import { usdToNanos } from '../core/money.js';
 import { findFallbackCycle } from './fallback-graph.js';
 import type { Config, ProviderConfig } from './schema.js';
 import type { ConfigProblem } from './problems.js';
+import type { AwsCredentials } from './runtime.js';
 import type { DeploymentRuntime, ModelGroupRuntime, PriceRuntime, ProviderRuntime, RuntimeConfig, ScopeLimits } from './runtime.js';
 
-const DEFAULT_BASE_URL: Readonly<Record<ProviderConfig['type'], string | undefined>> = {
-  openai: 'https://api.openai.com/v1',
-  azure: undefined,
-  'openai-compatible': undefined,
-  anthropic: 'https://api.anthropic.com/v1',
-};
+/** Where each provider type lives unless base_url says otherwise (providers.md). */
+function defaultBaseUrl(p: ProviderConfig): string | undefined {
+  switch (p.type) {
+    case 'openai':
+      return 'https://api.openai.com/v1';
+    case 'anthropic':
+      return 'https://api.anthropic.com/v1';
+    case 'gemini':
+      return 'https://generativelanguage.googleapis.com/v1beta';
+    case 'vertex':
+      return `https://${vertexHost(p.location)}/v1`;
+    case 'bedrock':
+      return `https://bedrock-runtime.${p.region}.amazonaws.com`;
+    case 'cohere':
+      return 'https://api.cohere.com/v2';
+    case 'mistral':
+      return 'https://api.mistral.ai/v1';
+    case 'azure':
+    case 'openai-compatible':
+      return undefined;
+  }
+}
 
-const KEY_REQUIRED: ReadonlySet<ProviderConfig['type']> = new Set(['openai', 'azure', 'anthropic']);
+/** Vertex hosts: `global` and the multi-regions have their own (providers.md §5). */
+function vertexHost(location: string): string {
+  if (location === 'global') return 'aiplatform.googleapis.com';
+  if (location === 'us' || location === 'eu') return `aiplatform.${location}.rep.googleapis.com`;
+  return `${location}-aiplatform.googleapis.com`;
+}
+
+const KEY_REQUIRED: ReadonlySet<ProviderConfig['type']> = new Set(['openai', 'azure', 'anthropic', 'gemini', 'vertex', 'cohere', 'mistral']);
+
+/** Bedrock's SigV4 credentials, or a problem when they are half given or absent without an api_key. */
+function awsCredentials(p: ProviderConfig, path: string, problems: ConfigProblem[]): AwsCredentials | undefined | null {
+  if (p.type !== 'bedrock') return undefined;
+  const id = p.access_key_id === '' ? undefined : p.access_key_id;
+  const secret = p.secret_access_key === '' ? undefined : p.secret_access_key;
+  if (id !== undefined && secret !== undefined) {
+    const token = p.session_token === '' ? undefined : p.session_token;
+    return { accessKeyId: id, secretAccessKey: secret, ...(token !== undefined ? { sessionToken: token } : {}) };
+  }
+  if (id !== undefined || secret !== undefined) {
+    problems.push({ path: `${path}.${id === undefined ? 'access_key_id' : 'secret_access_key'}`, message: 'access_key_id and secret_access_key go together', expected: 'both, or neither (then api_key)', actual: 'empty' });
+    return null;
+  }
+  return undefined;
+}
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
@@ -32,15 +72,19 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
   for (const [pname, p] of Object.entries(cfg.providers)) {
     const path = `providers.${pname}`;
     const apiKey = p.api_key === '' ? undefined : p.api_key;
-    if (KEY_REQUIRED.has(p.type) && apiKey === undefined) {
+    const aws = awsCredentials(p, path, problems);
+    if (aws === null) continue;
+    const needsKey = KEY_REQUIRED.has(p.type) || (p.type === 'bedrock' && aws === undefined);
+    if (needsKey && apiKey === undefined) {
       if (p.optional) {
         disabled.set(pname, 'api_key is empty');
         continue;
       }
-      problems.push({ path: `${path}.api_key`, message: `a ${p.type} provider needs an api_key`, expected: 'a non-empty string (or set optional: true)', actual: 'empty' });
+      const expected = p.type === 'bedrock' ? 'a Bedrock API key, or access_key_id + secret_access_key (or set optional: true)' : 'a non-empty string (or set optional: true)';
+      problems.push({ path: `${path}.api_key`, message: `a ${p.type} provider needs an api_key`, expected, actual: 'empty' });
       continue;
     }
-    const base = p.base_url ?? DEFAULT_BASE_URL[p.type];
+    const base = p.base_url ?? defaultBaseUrl(p);
     if (base === undefined) {
       problems.push({ path: `${path}.base_url`, message: `a ${p.type} provider needs a base_url`, expected: 'an http(s) URL' });
       continue;
@@ -55,7 +99,9 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
       apiKey,
       apiVersion: p.type === 'azure' ? p.api_version : p.type === 'anthropic' ? p.anthropic_version : undefined,
       organization: p.type === 'openai' ? p.organization : undefined,
-      project: p.type === 'openai' ? p.project : undefined,
+      project: p.type === 'openai' || p.type === 'vertex' ? p.project : undefined,
+      region: p.type === 'bedrock' ? p.region : p.type === 'vertex' ? p.location : undefined,
+      ...(aws !== undefined ? { awsCredentials: aws } : {}),
       headers: { ...(p.headers ?? {}) },
       forwardHeaders: {
         exact: new Set(fwd.filter((h) => !h.endsWith('*')).map((h) => h.toLowerCase())),
@@ -236,6 +282,11 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
       timeZone: cfg.governance.timezone,
       failOpen: cfg.governance.on_state_unavailable === 'open',
       spoolPath: cfg.governance.spool_path,
+    },
+    images: {
+      maxBytes: cfg.images.max_bytes,
+      timeoutMs: cfg.images.timeout,
+      allowHosts: new Set(cfg.images.allow_hosts.map((h) => h.toLowerCase())),
     },
   };
   // Maps and Sets are frozen as objects but stay mutable through their methods; nothing in the

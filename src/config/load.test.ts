@@ -133,3 +133,36 @@ test('R1: fallbacks must name known groups of the same kind and form no cycle', 
   const unknown = problems(withFallbacks('ghost', 'chat').replace('fallbacks: [chat]', ''));
   assert.equal(unknown[0]!.path, 'models.chat.fallbacks.0');
 });
+
+const PROVIDERS_ONLY = (providers: string) => `
+providers:
+${providers}
+models:
+  chat:
+    deployments: [ { provider: p, model: m1 } ]
+`;
+
+test('each provider type gets its documented default base URL, region and project', () => {
+  const at = (yaml: string) => loadConfigText(PROVIDERS_ONLY(yaml), { env: {} }).providers.get('p')!;
+  assert.equal(at('  p: { type: gemini, api_key: k }').origin, 'https://generativelanguage.googleapis.com');
+  assert.equal(at('  p: { type: gemini, api_key: k }').basePath, '/v1beta');
+  const v = at('  p: { type: vertex, api_key: token, project: acme, location: europe-west4 }');
+  assert.deepEqual([v.origin, v.basePath, v.project, v.region], ['https://europe-west4-aiplatform.googleapis.com', '/v1', 'acme', 'europe-west4']);
+  assert.equal(at('  p: { type: vertex, api_key: t, project: acme, location: global }').origin, 'https://aiplatform.googleapis.com');
+  assert.equal(at('  p: { type: vertex, api_key: t, project: acme, location: eu }').origin, 'https://aiplatform.eu.rep.googleapis.com');
+  const b = at('  p: { type: bedrock, region: eu-west-1, access_key_id: AKID, secret_access_key: s3cret }');
+  assert.deepEqual([b.origin, b.basePath, b.region, b.apiKey], ['https://bedrock-runtime.eu-west-1.amazonaws.com', '', 'eu-west-1', undefined]);
+  assert.deepEqual(b.awsCredentials, { accessKeyId: 'AKID', secretAccessKey: 's3cret' });
+  const bearer = at('  p: { type: bedrock, region: us-east-1, api_key: bedrock-key }');
+  assert.deepEqual([bearer.apiKey, bearer.awsCredentials], ['bedrock-key', undefined]);
+  assert.equal(at('  p: { type: cohere, api_key: k }').origin + at('  p: { type: cohere, api_key: k }').basePath, 'https://api.cohere.com/v2');
+  assert.equal(at('  p: { type: mistral, api_key: k }').origin + at('  p: { type: mistral, api_key: k }').basePath, 'https://api.mistral.ai/v1');
+});
+
+test('bedrock needs an api_key or both halves of its AWS credentials; vertex needs project and location', () => {
+  assert.deepEqual(problems(PROVIDERS_ONLY('  p: { type: bedrock, region: us-east-1 }')).map((x) => x.path), ['providers.p.api_key']);
+  assert.deepEqual(problems(PROVIDERS_ONLY('  p: { type: bedrock, region: us-east-1, access_key_id: AKID }')).map((x) => x.path), ['providers.p.secret_access_key']);
+  assert.deepEqual(problems(PROVIDERS_ONLY('  p: { type: bedrock, region: mars, api_key: k }')).map((x) => x.path), ['providers.p.region']);
+  assert.deepEqual(problems(PROVIDERS_ONLY('  p: { type: vertex, api_key: k, location: us-central1 }')).map((x) => x.path), ['providers.p.project']);
+  assert.deepEqual(problems(PROVIDERS_ONLY('  p: { type: gemini }')).map((x) => x.path), ['providers.p.api_key']);
+});

@@ -3,6 +3,12 @@
 import type { Principal } from '../core/principal.js';
 import type { ProviderType } from './schema.js';
 
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
 export interface Timeouts {
   readonly connectMs: number;
   readonly firstByteMs: number;
@@ -21,7 +27,12 @@ export interface ProviderRuntime {
   readonly apiKey: string | undefined;
   readonly apiVersion: string | undefined;
   readonly organization: string | undefined;
+  /** OpenAI project header, or the Google Cloud project of a Vertex provider. */
   readonly project: string | undefined;
+  /** AWS region (Bedrock) or Google Cloud location (Vertex). */
+  readonly region: string | undefined;
+  /** Bedrock SigV4 credentials (absent: Bearer api_key). */
+  readonly awsCredentials?: AwsCredentials;
   readonly headers: Readonly<Record<string, string>>;
   readonly forwardHeaders: { readonly exact: ReadonlySet<string>; readonly prefixes: readonly string[] };
   readonly timeouts: Timeouts;
@@ -101,4 +112,12 @@ export interface RuntimeConfig {
   /** Config price overrides by upstream model id (the built-in catalogue fills the rest). */
   readonly prices: ReadonlyMap<string, PriceRuntime>;
   readonly governance: GovernanceRuntime;
+  readonly images: ImagesRuntime;
+}
+
+export interface ImagesRuntime {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  /** Hostnames (lower case) that may be fetched even when they resolve to private addresses. */
+  readonly allowHosts: ReadonlySet<string>;
 }

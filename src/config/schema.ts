@@ -55,6 +55,23 @@ export const providerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('azure'), ...providerCommon, api_version: z.string().min(1) }),
   z.strictObject({ type: z.literal('openai-compatible'), ...providerCommon, base_url: httpUrl }),
   z.strictObject({ type: z.literal('anthropic'), ...providerCommon, anthropic_version: z.string().min(1).default('2023-06-01') }),
+  z.strictObject({ type: z.literal('gemini'), ...providerCommon }),
+  /** Vertex AI: api_key is an OAuth access token (Bearer); location `global`, `us`, `eu` or a region. */
+  z.strictObject({ type: z.literal('vertex'), ...providerCommon, project: z.string().min(1), location: z.string().regex(/^[a-z0-9-]+$/, 'expected a location such as us-central1 or global') }),
+  /**
+   * Bedrock: either a Bedrock API key (api_key, sent as Bearer) or AWS credentials for SigV4
+   * (access_key_id + secret_access_key, session_token for temporary ones).
+   */
+  z.strictObject({
+    type: z.literal('bedrock'),
+    ...providerCommon,
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1'),
+    access_key_id: z.string().optional(),
+    secret_access_key: z.string().optional(),
+    session_token: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('cohere'), ...providerCommon }),
+  z.strictObject({ type: z.literal('mistral'), ...providerCommon }),
 ]);
 
 const usd = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -162,6 +179,17 @@ export const configSchema = z.strictObject({
   users: z.array(z.strictObject({ ...entityCommon, team: name.optional(), org: name.optional() })).default([]),
   /** Per-model prices (upstream model ids), overriding the built-in catalogue. */
   pricing: z.record(z.string().min(1), priceSchema).default({}),
+  /**
+   * Image URLs the gateway fetches itself, for providers that only take inline bytes (Gemini,
+   * Bedrock). Private, loopback and link-local addresses are refused unless their host is allowed.
+   */
+  images: z
+    .strictObject({
+      max_bytes: size.default(20 * 1024 * 1024),
+      timeout: duration.default(10_000),
+      allow_hosts: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   governance: z
     .strictObject({
       /** IANA time zone in which daily/weekly/monthly budget periods begin. */

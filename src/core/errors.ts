@@ -124,6 +124,16 @@ export class UnsupportedParameterError extends GatewayError {
   }
 }
 
+/**
+ * An image URL the gateway had to fetch (for a provider that only takes inline bytes) could not be
+ * used: refused address, too large, not an image, unreachable. The client's input, so a 400.
+ */
+export class ImageFetchError extends GatewayError {
+  constructor(code: 'image_url_forbidden' | 'image_fetch_failed' | 'image_too_large', param: string, message: string, cause?: unknown) {
+    super(code, 400, message, { param, cause });
+  }
+}
+
 /** A budget on one of the request's scopes would be exceeded by this request's worst-case cost. */
 export class BudgetExceededError extends GatewayError {
   constructor(o: { scope: string; limitUsd: string; spentUsd: string; requestUsd: string; period: string; retryAfterSeconds?: number }) {

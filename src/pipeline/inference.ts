@@ -8,7 +8,6 @@ import type { ChatRequest, EmbeddingsRequest, Wire } from '../core/chat.js';
 import { GatewayError, InvalidRequestError, ModelNotAllowedError, ModelNotFoundError, toGatewayError, UnsupportedParameterError, UpstreamUnavailableError } from '../core/errors.js';
 import { nanosToUsdString } from '../core/money.js';
 import type { Principal } from '../core/principal.js';
-import type { Usage } from '../core/usage.js';
 import type { DeploymentRuntime, ModelGroupRuntime, RuntimeConfig } from '../config/runtime.js';
 import { admit, enforcementHeader, type Admission, type AdmissionDeps } from '../policy/admission.js';
 import { usageCost } from '../policy/pricing/cost.js';
@@ -24,6 +23,11 @@ import type { RoutingHints } from '../router/strategies/strategy.js';
 import type { BreakerStateName } from '../state/counter-store.js';
 import { priceFor } from '../policy/pricing/price-lookup.js';
 import type { Metrics } from '../telemetry/metrics.js';
+import { ZERO_USAGE, type Usage } from '../core/usage.js';
+import { estimateEmbeddingTokens } from '../policy/token-estimate.js';
+import { encodeEmbeddingsResponse } from '../surfaces/embeddings/encode.js';
+import { ChatEncoder } from './chat-encoder.js';
+import type { ImageFetcher } from './image-fetch.js';
 import { forwardedHeaders } from './forward-headers.js';
 import type { LedgerSink } from './ledger-sink.js';
 import { recordOutcome, type AttemptRecord, type RequestOutcome } from './outcome.js';
@@ -54,6 +58,8 @@ export interface PipelineDeps {
   readonly logger: Logger;
   readonly admission: AdmissionDeps;
   readonly ledger: LedgerSink;
+  /** Fetches image URLs for providers that only take inline bytes. */
+  readonly images: ImageFetcher;
 }
 
 /** Mutable per-request facts gathered while the response is produced. */
@@ -68,6 +74,9 @@ export interface Track {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/** Errors about the request itself: no other target would do better, so no retry and no fallback. */
+const FINAL_CODES: ReadonlySet<string> = new Set(['unsupported_parameter', 'invalid_request', 'image_url_forbidden', 'image_fetch_failed', 'image_too_large']);
 
 type Kind = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
 
@@ -114,18 +123,8 @@ export class InferencePipeline {
   }
 
   async chat(ctx: RequestContext, req: ChatRequest): Promise<void> {
-    const encode = (m: AnyProviderModule, d: DeploymentRuntime, track: Track): UpstreamRequest => {
-      const tm = translatorFor(d.provider.type, req.source.wire);
-      if (!tm) {
-        if (isTranslating(m) || m.chatWire !== req.source.wire) throw new UnsupportedParameterError('model', d.id, `(a ${req.source.wire} request) is not supported by`);
-        return m.encodeChat(req, d.provider, d.model);
-      }
-      const e = tm.encodeChat(req, d.provider, d.model, { dropParams: d.dropParams, defaultMaxTokens: d.defaultMaxTokens });
-      track.receipt = { ...track.receipt, dropped: e.dropped, defaultedMaxTokens: e.defaultedMaxTokens };
-      if (e.ignored.length > 0) this.deps.logger.debug({ request_id: ctx.requestId, ignored: e.ignored }, 'hints without an equivalent on the target were left out');
-      return e.request;
-    };
-    await this.#run(ctx, { kind: 'chat', req }, encode, async (m, d, res, track, admission) => {
+    const encoder = new ChatEncoder(req, { fetcher: this.deps.images, cfg: ctx.config.images }, this.deps.logger, ctx.requestId);
+    await this.#run(ctx, { kind: 'chat', req }, (m, d, track) => encoder.encode(m, d, track), async (m, d, res, track, admission) => {
       const tm = translatorFor(d.provider.type, req.source.wire);
       if (tm) {
         return req.stream
@@ -146,8 +145,18 @@ export class InferencePipeline {
   async embeddings(ctx: RequestContext, req: EmbeddingsRequest): Promise<void> {
     await this.#run(ctx, { kind: 'embeddings', req }, (m, d) => m.encodeEmbeddings(req, d.provider, d.model), async (m, _d, res, track, admission) => {
       const text = await res.body.text();
-      track.usage = m.decodeEmbeddings(text).usage;
-      ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, text);
+      let body = text;
+      if (m.decodeEmbeddingsResult) {
+        // The provider's own wire: re-encoded in OpenAI's shape. A wire without token counts is
+        // billed on the tokenizer's count of the inputs, never as zero.
+        const r = m.decodeEmbeddingsResult(text);
+        track.usage = r.usage ?? { ...ZERO_USAGE, inputTokens: await estimateEmbeddingTokens(req) };
+        const format = req.source.body['encoding_format'] === 'base64' ? 'base64' : 'float';
+        body = encodeEmbeddingsResponse(r, req.model, format, track.usage.inputTokens);
+      } else {
+        track.usage = m.decodeEmbeddings(text).usage;
+      }
+      ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, body);
       return 200;
     });
   }
@@ -155,7 +164,7 @@ export class InferencePipeline {
   async #run(
     ctx: RequestContext,
     request: Kind,
-    encode: (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => UpstreamRequest,
+    encode: (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => UpstreamRequest | Promise<UpstreamRequest>,
     onSuccess: (m: AnyProviderModule, d: DeploymentRuntime, res: UpstreamResponse, track: Track, admission: Admission) => Promise<number>,
   ): Promise<void> {
     const model = request.req.model;
@@ -218,7 +227,9 @@ export class InferencePipeline {
           };
           try {
             // Encoded afresh from the frozen request for every attempt (R4).
-            const upstreamReq = encode(m, d, track);
+            const encoded = await encode(m, d, track);
+            // Signing (Bedrock SigV4) comes last: it covers the exact bytes sent, and its date is now.
+            const upstreamReq = m.sign ? await m.sign(encoded, d.provider, Date.now()) : encoded;
             const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, signal, d.id);
             track.upstreamStatus = res.status;
             this.deps.metrics.upstreamDuration.observe({ deployment: d.id, status: String(res.status) }, (performance.now() - t0) / 1000);
@@ -236,7 +247,7 @@ export class InferencePipeline {
             done();
             const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, signal) : toGatewayError(err);
             // Bytes already reached the client, the client left, or no target can take the request: final.
-            if (ctx.sink.headersSent || ctx.sink.clientGone || e.code === 'unsupported_parameter' || e.code === 'invalid_request') throw e;
+            if (ctx.sink.headersSent || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).

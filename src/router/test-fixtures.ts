@@ -14,6 +14,7 @@ function provider(name: string): ProviderRuntime {
     apiVersion: undefined,
     organization: undefined,
     project: undefined,
+    region: undefined,
     headers: {},
     forwardHeaders: { exact: new Set<string>(), prefixes: [] },
     timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000, totalMs: 1000 },

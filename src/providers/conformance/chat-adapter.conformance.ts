@@ -219,7 +219,7 @@ export function chatAdapterConformance(h: ChatAdapterHarness): void {
 
     it('encode: model, stream, max tokens, stop, temperature, tools and the system prompt are carried', () => {
       const req = chat({ ...HELLO, tools: TOOLS, stream: true, maxTokens: 77, stop: ['END'], temperature: 0.25 });
-      const facts = h.inspect(h.adapter.encodeChat(req, { name: 'x', basePath: '/v1', apiKey: 'k', apiVersion: undefined, organization: undefined, project: undefined, headers: {} }, h.model).request.body ?? '');
+      const facts = h.inspect(h.adapter.encodeChat(req, up.endpoint, h.model).request.body ?? '');
       assert.deepEqual(facts, { model: h.model, stream: true, maxTokens: 77, stop: ['END'], temperature: 0.25, toolNames: TOOLS, systemText: 'Be brief.' });
     });
 
