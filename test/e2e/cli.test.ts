@@ -32,7 +32,7 @@ test('config check prints every problem with path, expected and actual, and exit
   const r = tollgate(['config', 'check', p]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /2 problem\(s\)/);
-  assert.match(r.stderr, /config\.yaml:\d+:\d+ providers\.sim\.type: not an allowed value; expected one of "openai" \| "azure" \| "openai-compatible" \| "anthropic"; got "openai-compat"/);
+  assert.match(r.stderr, /config\.yaml:\d+:\d+ providers\.sim\.type: not an allowed value; expected one of "openai" \| "azure" \| "openai-compatible" \| "anthropic" \| "gemini" \| "vertex" \| "bedrock" \| "cohere" \| "mistral"; got "openai-compat"/);
   assert.match(r.stderr, /colour: unknown key/);
 });
 
