@@ -81,6 +81,10 @@ export type ResponseFormat =
 export interface SourceBody {
   readonly wire: Wire;
   readonly body: Readonly<Record<string, unknown>>;
+  /** The exact request text, for byte-faithful relays to a provider of the same wire. */
+  readonly raw?: string;
+  /** Client headers that are part of the wire's meaning (Anthropic's `anthropic-version`, `anthropic-beta`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ChatRequest {

@@ -3,13 +3,13 @@
 import type { ChatResponse, Wire } from '../core/chat.js';
 import type { GatewayError } from '../core/errors.js';
 import type { StreamEvent } from '../core/stream-event.js';
-import { anthropicErrorBody } from '../surfaces/anthropic-messages/errors.js';
+import { anthropicErrorBody, anthropicStreamErrorFrame } from '../surfaces/anthropic-messages/errors.js';
 import { encodeAnthropicMessage } from '../surfaces/anthropic-messages/encode-response.js';
 import { AnthropicMessageEncoder } from '../surfaces/anthropic-messages/encode-stream.js';
 import { openAiClientStatus } from '../surfaces/openai-chat/client-status.js';
 import { encodeChatCompletion } from '../surfaces/openai-chat/encode-response.js';
 import { OpenAiChunkEncoder } from '../surfaces/openai-chat/encode-stream.js';
-import { openAiErrorBody } from '../surfaces/openai-chat/errors.js';
+import { openAiErrorBody, openAiStreamErrorFrame } from '../surfaces/openai-chat/errors.js';
 
 export interface StreamEncoder {
   push(ev: StreamEvent): string;
@@ -23,6 +23,8 @@ export interface ClientWire {
   errorBody(e: GatewayError, requestId: string): string;
   encodeResponse(res: ChatResponse, clientModel: string): string;
   streamEncoder(o: { includeUsage: boolean; requestId: string; clientModel: string }): StreamEncoder;
+  /** The error event that ends a same-wire relayed stream which failed after bytes were sent. */
+  streamErrorFrame(e: GatewayError, requestId: string): string;
 }
 
 const OPENAI: ClientWire = {
@@ -30,6 +32,7 @@ const OPENAI: ClientWire = {
   errorBody: openAiErrorBody,
   encodeResponse: (res) => encodeChatCompletion(res),
   streamEncoder: (o) => new OpenAiChunkEncoder({ includeUsage: o.includeUsage, requestId: o.requestId }),
+  streamErrorFrame: openAiStreamErrorFrame,
 };
 
 const ANTHROPIC: ClientWire = {
@@ -38,6 +41,7 @@ const ANTHROPIC: ClientWire = {
   errorBody: anthropicErrorBody,
   encodeResponse: (res, clientModel) => encodeAnthropicMessage(res, { model: clientModel }),
   streamEncoder: (o) => new AnthropicMessageEncoder({ requestId: o.requestId, model: o.clientModel }),
+  streamErrorFrame: anthropicStreamErrorFrame,
 };
 
 export function clientWire(wire: Wire): ClientWire {

@@ -7,10 +7,10 @@ import type { ChatRequest } from '../core/chat.js';
 import { GatewayError, StreamIncompleteError } from '../core/errors.js';
 import type { DeploymentRuntime } from '../config/runtime.js';
 import type { ProviderModule, StreamFrame } from '../providers/types.js';
-import { openAiStreamErrorFrame } from '../surfaces/openai-chat/errors.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { RequestContext, Track } from './inference.js';
 import { sseHeaders } from './receipt.js';
+import { clientWire } from './client-wire.js';
 import type { UpstreamResponse } from './upstream-call.js';
 import { classifyStreamBreak, countIncomplete } from './stream-failure.js';
 
@@ -97,7 +97,7 @@ export async function relayStream(
     if (!sink.headersSent) throw failure;
     countIncomplete(metrics, d.id, failure);
     track.code = failure.code;
-    sink.write(openAiStreamErrorFrame(failure, ctx.requestId));
+    sink.write(clientWire(req.source.wire).streamErrorFrame(failure, ctx.requestId));
     sink.end();
     return failure.status;
   }

@@ -1,6 +1,7 @@
 import type { Wire } from '../core/chat.js';
 import { isTranslating, type AnyProviderModule, type ProviderType, type TranslatingProviderModule } from './types.js';
 import { anthropicProvider } from './anthropic/index.js';
+import { anthropicRelayProvider } from './anthropic/relay.js';
 import { openAiProvider, openAiTranslatingProvider } from './openai/index.js';
 import { azureProvider, azureTranslatingProvider } from './azure/index.js';
 import { openAiCompatibleProvider, openAiCompatibleTranslatingProvider } from './openai-compatible/index.js';
@@ -10,7 +11,7 @@ export const PROVIDERS: Partial<Record<ProviderType, AnyProviderModule>> = {
   openai: openAiProvider,
   azure: azureProvider,
   'openai-compatible': openAiCompatibleProvider,
-  anthropic: anthropicProvider,
+  anthropic: anthropicRelayProvider,
 };
 
 export function providerModule(type: ProviderType): AnyProviderModule {
@@ -24,12 +25,13 @@ const TRANSLATORS: Partial<Record<ProviderType, TranslatingProviderModule>> = {
   openai: openAiTranslatingProvider,
   azure: azureTranslatingProvider,
   'openai-compatible': openAiCompatibleTranslatingProvider,
+  anthropic: anthropicProvider,
 };
 
 /**
  * The translator a request from `sourceWire` needs for this provider, or undefined when the
- * provider speaks that wire and the body is relayed. Providers that only translate (Anthropic,
- * until a byte-faithful relay exists for its own wire) always translate.
+ * provider speaks that wire and the body is relayed. Providers that only translate (Gemini,
+ * Bedrock, Cohere, Mistral) always translate.
  */
 export function translatorFor(type: ProviderType, sourceWire: Wire): TranslatingProviderModule | undefined {
   const m = providerModule(type);

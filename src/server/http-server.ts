@@ -40,6 +40,16 @@ export interface ServerDeps {
   readonly keys: KeyDirectory;
 }
 
+/** `anthropic-version` and `anthropic-beta` as the client sent them (they change what the body means). */
+function anthropicWireHeaders(h: IncomingMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['anthropic-version', 'anthropic-beta']) {
+    const v = h[name];
+    if (v !== undefined) out[name] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
 export class GatewayServer {
   readonly #deps: ServerDeps;
   readonly #server: Server;
@@ -124,9 +134,12 @@ export class GatewayServer {
       case 'messages': {
         // Anthropic clients send their key as x-api-key (or Bearer); both are looked up the same way.
         const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
-        const body = parseJson(await readBody(req, cfg.server.bodyLimitBytes));
+        const raw = await readBody(req, cfg.server.bodyLimitBytes);
+        const body = parseJson(raw);
         const ctx: RequestContext = { requestId, receivedAt, route: route.name, wire: 'anthropic-messages', config: cfg, principal, clientHeaders: req.headers, sink: new NodeSink(req, res) };
-        await this.#deps.pipeline.chat(ctx, decodeMessagesRequest(body));
+        // The exact text and the version/beta headers go with the request: an Anthropic deployment
+        // gets the client's bytes (model aside) and the client's API version.
+        await this.#deps.pipeline.chat(ctx, decodeMessagesRequest(body, { raw: raw.toString('utf8'), headers: anthropicWireHeaders(req.headers) }));
         return;
       }
       case 'chat':

@@ -84,3 +84,53 @@ test('a mid-stream failure reaches Anthropic clients as an error event, never me
   assert.ok(!raw.includes('message_stop'));
   assert.match(raw, /event: error/);
 });
+
+test('to an Anthropic deployment the body is relayed byte for byte, the model renamed, version and beta forwarded', async () => {
+  // Odd spacing, a field order of the client's own, cache_control breakpoints and a nested "model"
+  // key: all must arrive exactly as sent.
+  const sent =
+    '{ "messages" : [ {"role":"user","content":[{"type":"text","text":"Long context","cache_control":{"type":"ephemeral"}}]} ],\n' +
+    '  "metadata": {"user_id": "u-1"}, "model":"sonnet", "max_tokens": 32, "top_k": 5,\n' +
+    '  "system": [{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"1h"}}] }';
+  const r = await fetch(`${h.gateway.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': KEY, 'anthropic-version': '2025-05-14', 'anthropic-beta': 'extended-cache-ttl-2025-04-11', 'content-type': 'application/json' },
+    body: sent,
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  const list = (await (await fetch(`${h.mockUrl}/_mock/requests?limit=1`)).json()) as Array<{ path: string; headers: Record<string, string>; body: string }>;
+  const up = list.at(-1)!;
+  assert.equal(up.body, sent.replace('"model":"sonnet"', '"model":"claude-sonnet-4-5"'));
+  assert.equal(up.headers['anthropic-version'], '2025-05-14');
+  assert.equal(up.headers['anthropic-beta'], 'extended-cache-ttl-2025-04-11');
+  assert.equal(up.headers['x-api-key'], 'sk-ant-simulated', 'the deployment key, never the client key');
+  const msg = (await r.json()) as { usage: { input_tokens: number; output_tokens: number } };
+  assert.ok(msg.usage.output_tokens > 0);
+  assert.ok(Number(r.headers.get('x-tollgate-cost-usd') ?? '0') >= 0);
+});
+
+test('a relayed Anthropic stream arrives frame for frame, and its usage is billed', async () => {
+  const stream = client.messages.stream({ model: 'sonnet', max_tokens: 64, messages: [{ role: 'user', content: 'Stream please RELAY-MARK' }] }, { headers: { 'x-mock-cached-tokens': '3' } });
+  const final = await stream.finalMessage();
+  assert.equal(final.stop_reason, 'end_turn');
+  assert.equal(final.usage.cache_read_input_tokens, 3);
+  await h.gateway.logger.flush?.();
+  const line = h.logs.filter((l) => l['msg'] === 'request' && l['model'] === 'sonnet' && l['stream'] === true).at(-1);
+  assert.ok(line, 'the relayed stream is logged');
+  assert.equal(line['output_tokens'], final.usage.output_tokens);
+  assert.equal(line['cached_input_tokens'], 3);
+  // Anthropic counts cache reads beside input; the gateway's input total includes them (usage.ts).
+  assert.equal(line['input_tokens'], final.usage.input_tokens + 3);
+});
+
+test('a relayed Anthropic stream cut by the upstream ends with an Anthropic error event, never message_stop', async () => {
+  const r = await fetch(`${h.gateway.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': KEY, 'x-mock-cut-after': '3', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'sonnet', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+  });
+  const raw = await r.text();
+  assert.match(raw, /event: message_start/);
+  assert.ok(!raw.includes('message_stop'));
+  assert.match(raw, /event: error\ndata: \{"type":"error","error":\{/);
+});

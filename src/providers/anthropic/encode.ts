@@ -96,10 +96,15 @@ function serviceTier(src: SourceFields, gate: ParamGate): 'auto' | 'standard_onl
   return undefined;
 }
 
-export function anthropicHeaders(ep: ProviderEndpoint): Record<string, string> {
+/**
+ * An Anthropic client's own `anthropic-version` (clients send 2023-06-01 and newer) and
+ * `anthropic-beta` win over the deployment's default version; other wires get the deployment's.
+ */
+export function anthropicHeaders(ep: ProviderEndpoint, client: Readonly<Record<string, string>> = {}): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': 'application/json',
-    'anthropic-version': ep.apiVersion ?? DEFAULT_ANTHROPIC_VERSION,
+    'anthropic-version': client['anthropic-version'] ?? ep.apiVersion ?? DEFAULT_ANTHROPIC_VERSION,
+    ...(client['anthropic-beta'] !== undefined ? { 'anthropic-beta': client['anthropic-beta'] } : {}),
     ...ep.headers,
   };
   if (ep.apiKey) h['x-api-key'] = ep.apiKey;
@@ -148,7 +153,7 @@ export function encodeAnthropicChat(req: ChatRequest, ep: ProviderEndpoint, mode
   if (req.stream) body.stream = true;
 
   return {
-    request: { method: 'POST', path: `${ep.basePath}/messages`, headers: anthropicHeaders(ep), body: JSON.stringify(body) },
+    request: { method: 'POST', path: `${ep.basePath}/messages`, headers: anthropicHeaders(ep, req.source.wire === 'anthropic-messages' ? req.source.headers : undefined), body: JSON.stringify(body) },
     dropped: gate.dropped,
     ignored: gate.ignored,
     defaultedMaxTokens: req.maxOutputTokens === undefined ? maxTokens : undefined,

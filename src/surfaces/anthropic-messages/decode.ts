@@ -16,7 +16,13 @@ import { fail, isObject, optBool, optInt, optNumber, optString, requireString, t
 
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
 
-export function decodeMessagesRequest(body: unknown): ChatRequest {
+/** What the surface keeps of the HTTP request beside the parsed body, for same-wire relays. */
+export interface MessagesTransport {
+  readonly raw?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function decodeMessagesRequest(body: unknown, transport: MessagesTransport = {}): ChatRequest {
   if (!isObject(body)) fail('body', 'a JSON object', body);
   const model = requireString(body, 'model');
   if (body['max_tokens'] === undefined || body['max_tokens'] === null) {
@@ -58,7 +64,7 @@ export function decodeMessagesRequest(body: unknown): ChatRequest {
     ...optional('reasoningEffort', reasoning.effort),
     ...optional('reasoningBudgetTokens', reasoning.budget),
     ...optional('user', user),
-    source: { wire: 'anthropic-messages', body },
+    source: { wire: 'anthropic-messages', body, ...transport },
   };
   return deepFreeze(req);
 }
