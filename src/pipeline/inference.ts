@@ -89,7 +89,7 @@ export class InferencePipeline {
   /** Retries may be at most 20 % of the last 10 s of requests (at least 3 per second). */
   readonly #retryBudget = new RetryBudget();
   /** Last breaker state seen per deployment (for planning, and to skip the store when fresh). */
-  readonly #breakers = new Map<string, { state: BreakerStateName; failures: number; at: number }>();
+  readonly #breakers = new Map<string, { state: BreakerStateName; failures: number; at: number; openUntil: number | null }>();
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -103,11 +103,23 @@ export class InferencePipeline {
     if (seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return true;
     try {
       const a = await this.deps.admission.store.breakerAdmit(d.id, d.provider.breaker);
-      this.#breakers.set(d.id, { state: a.state, failures: a.state === 'closed' ? (seen?.failures ?? 0) : 1, at: Date.now() });
+      const now = Date.now();
+      this.#breakers.set(d.id, { state: a.state, failures: a.state === 'closed' ? (seen?.failures ?? 0) : 1, at: now, openUntil: a.retryAfterMs !== null && a.state === 'open' ? now + a.retryAfterMs : null });
       return a.allowed;
     } catch {
       return true; // breakers are a health hint: an unreachable store never blocks a call
     }
+  }
+
+  /**
+   * The breaker state to plan with. An open breaker seen here is planned as half-open once its
+   * cooldown has passed, so this replica sends its probe (the store decides who probes) instead of
+   * skipping the deployment for ever on a stale memory.
+   */
+  #plannedBreakerState(id: string): BreakerStateName | undefined {
+    const seen = this.#breakers.get(id);
+    if (seen?.state === 'open' && seen.openUntil !== null && Date.now() >= seen.openUntil) return 'half_open';
+    return seen?.state;
   }
 
   async #recordOutcome(d: DeploymentRuntime, ok: boolean, retryAfterSeconds?: number): Promise<void> {
@@ -116,7 +128,7 @@ export class InferencePipeline {
     if (ok && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
     try {
       const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(retryAfterSeconds ? { cooldownMs: retryAfterSeconds * 1000 } : {}) });
-      this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now() });
+      this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now(), openUntil: snap.openUntil });
     } catch {
       // Same as above: recorded next time.
     }
@@ -183,7 +195,7 @@ export class InferencePipeline {
       const plan = planAttempts({
         group,
         resolveGroup: (n) => ctx.config.models.get(n),
-        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#breakers.get(id)?.state, this.#latency),
+        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#plannedBreakerState(id), this.#latency),
         random: Math.random,
         cursors: this.#cursors,
         hints: routingHints(ctx.clientHeaders),
