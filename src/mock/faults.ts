@@ -19,6 +19,8 @@ export interface Faults {
   retryAfterMs?: number;
   cutAfter?: number;
   errorAfter?: number;
+  /** Stream: N content chunks, then silence with the connection held open (a hung upstream). */
+  stallAfter?: number;
   chunkDelayMs?: number;
   toolCalls?: number;
   outputTokens?: number;
@@ -37,6 +39,7 @@ export const FAULT_HEADERS = Object.freeze({
   retryAfterMs: 'x-mock-retry-after-ms',
   cutAfter: 'x-mock-cut-after',
   errorAfter: 'x-mock-error-after',
+  stallAfter: 'x-mock-stall-after',
   chunkDelayMs: 'x-mock-chunk-delay-ms',
   toolCalls: 'x-mock-tool-calls',
   outputTokens: 'x-mock-output-tokens',
@@ -113,6 +116,7 @@ export function headerFaults(headers: IncomingHttpHeaders): Faults | undefined {
   if ((v = header(headers, H.retryAfterMs)) !== undefined) (f ??= {}).retryAfterMs = parseCount(H.retryAfterMs, v);
   if ((v = header(headers, H.cutAfter)) !== undefined) (f ??= {}).cutAfter = parseCount(H.cutAfter, v);
   if ((v = header(headers, H.errorAfter)) !== undefined) (f ??= {}).errorAfter = parseCount(H.errorAfter, v);
+  if ((v = header(headers, H.stallAfter)) !== undefined) (f ??= {}).stallAfter = parseCount(H.stallAfter, v);
   if ((v = header(headers, H.chunkDelayMs)) !== undefined) (f ??= {}).chunkDelayMs = parseCount(H.chunkDelayMs, v);
   if ((v = header(headers, H.toolCalls)) !== undefined) (f ??= {}).toolCalls = parseCount(H.toolCalls, v);
   if ((v = header(headers, H.outputTokens)) !== undefined) (f ??= {}).outputTokens = parseCount(H.outputTokens, v);
@@ -137,6 +141,7 @@ export function controlFaults(raw: unknown): Faults {
       case 'retry_after_ms': f.retryAfterMs = parseCount(where, v); break;
       case 'cut_after': f.cutAfter = parseCount(where, v); break;
       case 'error_after': f.errorAfter = parseCount(where, v); break;
+      case 'stall_after': f.stallAfter = parseCount(where, v); break;
       case 'chunk_delay_ms': f.chunkDelayMs = parseCount(where, v); break;
       case 'tool_calls': f.toolCalls = parseCount(where, v); break;
       case 'output_tokens': f.outputTokens = parseCount(where, v); break;
@@ -158,6 +163,7 @@ export function faultsToJson(f: Faults): Record<string, string | number | boolea
   if (f.retryAfterMs !== undefined) out.retry_after_ms = f.retryAfterMs;
   if (f.cutAfter !== undefined) out.cut_after = f.cutAfter;
   if (f.errorAfter !== undefined) out.error_after = f.errorAfter;
+  if (f.stallAfter !== undefined) out.stall_after = f.stallAfter;
   if (f.chunkDelayMs !== undefined) out.chunk_delay_ms = f.chunkDelayMs;
   if (f.toolCalls !== undefined) out.tool_calls = f.toolCalls;
   if (f.outputTokens !== undefined) out.output_tokens = f.outputTokens;

@@ -1,6 +1,7 @@
 // Sends pre-rendered SSE frames and plays the stream faults: pacing (chunk_delay_ms), an abrupt cut
 // (cut_after: the socket is destroyed, so no terminal frame and no [DONE]), or an error frame
-// (error_after: `data: {"error":…}` then a clean end, still without [DONE]).
+// (error_after: `data: {"error":…}` then a clean end, still without [DONE]), or a hang (stall_after:
+// the frames so far, then nothing — the connection stays open until the client gives up).
 //
 // Counting: N in cut_after / error_after counts delta frames — one per token or tool-call fragment —
 // after the head frames (Azure's prompt-filter chunk, the role chunk). When N is at least the number of
@@ -23,14 +24,23 @@ export interface StreamFrames {
   readonly tail: readonly string[];
 }
 
-type Stop = { readonly kind: 'cut' | 'error'; readonly at: number } | undefined;
+type Stop = { readonly kind: 'cut' | 'error' | 'stall'; readonly at: number } | undefined;
 
+/** The earliest scripted break wins. */
 function stopOf(f: Readonly<Faults>, deltas: number): Stop {
-  const cut = f.cutAfter;
-  const err = f.errorAfter;
-  if (cut !== undefined && (err === undefined || cut <= err)) return { kind: 'cut', at: Math.min(cut, deltas) };
-  if (err !== undefined) return { kind: 'error', at: Math.min(err, deltas) };
-  return undefined;
+  let stop: Stop;
+  for (const [kind, n] of [['cut', f.cutAfter], ['error', f.errorAfter], ['stall', f.stallAfter]] as const) {
+    if (n !== undefined && (stop === undefined || n < stop.at)) stop = { kind, at: Math.min(n, deltas) };
+  }
+  return stop;
+}
+
+/** Writes what is buffered and then nothing more, until the client closes the connection. */
+function stallAfterFlush(res: ServerResponse, data: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (data !== '') res.write(data);
+    res.once('close', () => resolve());
+  });
 }
 
 /** Writes what is buffered, then drops the connection without finishing the chunked body. */
@@ -64,6 +74,12 @@ export async function writeStream(
   const limit = stop === undefined ? frames.deltas.length : stop.at;
   const delay = faults.chunkDelayMs ?? 0;
 
+  // stall_after 0: the status line and headers, then not one byte ("200 then nothing").
+  if (stop?.kind === 'stall' && stop.at === 0) {
+    res.flushHeaders();
+    await stallAfterFlush(res, '');
+    return 0;
+  }
   if (delay === 0) {
     let out = frames.head.join('');
     for (let i = 0; i < limit; i++) out += frames.deltas[i] as string;
@@ -72,6 +88,8 @@ export async function writeStream(
       res.end(out);
     } else if (stop.kind === 'error') {
       res.end(out + errorFrame);
+    } else if (stop.kind === 'stall') {
+      await stallAfterFlush(res, out);
     } else {
       await cutAfterFlush(res, out);
     }
@@ -99,6 +117,8 @@ export async function writeStream(
     res.end();
   } else if (stop.kind === 'error') {
     if (await send(errorFrame)) res.end();
+  } else if (stop.kind === 'stall') {
+    if (!gone) await stallAfterFlush(res, '');
   } else {
     await sleep(delay);
     if (!gone) await cutAfterFlush(res, '');
