@@ -27,6 +27,8 @@ export interface Faults {
   cachedTokens?: number;
   reasoningTokens?: number;
   echo?: boolean;
+  /** Cached tokens come from the simulated per-deployment prefix cache (prefix-cache.ts). */
+  prefixCache?: boolean;
 }
 
 export const NO_FAULTS: Readonly<Faults> = Object.freeze({});
@@ -46,6 +48,7 @@ export const FAULT_HEADERS = Object.freeze({
   cachedTokens: 'x-mock-cached-tokens',
   reasoningTokens: 'x-mock-reasoning-tokens',
   echo: 'x-mock-echo',
+  prefixCache: 'x-mock-prefix-cache',
   barrier: 'x-mock-barrier',
   barrierId: 'x-mock-barrier-id',
   barrierTimeoutMs: 'x-mock-barrier-timeout-ms',
@@ -125,6 +128,7 @@ export function headerFaults(headers: IncomingHttpHeaders): Faults | undefined {
     (f ??= {}).reasoningTokens = parseCount(H.reasoningTokens, v);
   }
   if ((v = header(headers, H.echo)) !== undefined) (f ??= {}).echo = parseFlag(H.echo, v);
+  if ((v = header(headers, H.prefixCache)) !== undefined) (f ??= {}).prefixCache = parseFlag(H.prefixCache, v);
   return f;
 }
 
@@ -148,6 +152,7 @@ export function controlFaults(raw: unknown): Faults {
       case 'cached_tokens': f.cachedTokens = parseCount(where, v); break;
       case 'reasoning_tokens': f.reasoningTokens = parseCount(where, v); break;
       case 'echo': f.echo = parseFlag(where, v); break;
+      case 'prefix_cache': f.prefixCache = parseFlag(where, v); break;
       default: throw new MockFaultError(where, v, 'absent (unknown fault)');
     }
   }
@@ -170,6 +175,7 @@ export function faultsToJson(f: Faults): Record<string, string | number | boolea
   if (f.cachedTokens !== undefined) out.cached_tokens = f.cachedTokens;
   if (f.reasoningTokens !== undefined) out.reasoning_tokens = f.reasoningTokens;
   if (f.echo !== undefined) out.echo = f.echo;
+  if (f.prefixCache !== undefined) out.prefix_cache = f.prefixCache;
   return out;
 }
 

@@ -5,6 +5,7 @@ import { BarrierBook } from './barrier.js';
 import { FaultBook } from './fault-book.js';
 import { IdSource } from './ids.js';
 import { Ledger } from './ledger.js';
+import { PrefixCache } from './prefix-cache.js';
 import { Recorder } from './recorder.js';
 
 export interface MockStateOptions {
@@ -19,6 +20,8 @@ export class MockState {
   readonly faults = new FaultBook();
   readonly barriers: BarrierBook;
   readonly ids = new IdSource();
+  /** Simulated per-deployment prompt caches (x-mock-prefix-cache). */
+  readonly prefixCache = new PrefixCache();
   /** Every model (or Azure deployment) asked for, listed by GET /v1/models. */
   readonly seenModels = new Set<string>();
   readonly requireKey: string | undefined;
@@ -31,11 +34,12 @@ export class MockState {
     this.barriers = new BarrierBook(opts.barrierTimeoutMs);
   }
 
-  /** POST /_mock/reset: stats, recorded requests, fault rules and seen models. */
+  /** POST /_mock/reset: stats, recorded requests, fault rules, seen models and prefix caches. */
   reset(): void {
     this.ledger.clear();
     this.recorder.clear();
     this.faults.clear();
     this.seenModels.clear();
+    this.prefixCache.clear();
   }
 }

@@ -186,6 +186,7 @@ export class InferencePipeline {
     let admission: Admission | undefined;
     let status = 500;
     let totalTimer: NodeJS.Timeout | undefined;
+    let chosen: ((ms?: number) => void) | undefined;
     const attemptLog: AttemptRecord[] = [];
     const startedAt = Date.now();
     try {
@@ -210,6 +211,10 @@ export class InferencePipeline {
       });
       const skipped: SkippedTarget[] = [...plan.skipped];
       if (plan.attempts.length === 0) throw new AllAttemptsFailedError(model, [], skipped);
+      // The first choice counts as in flight from the moment it is chosen — not only once admission
+      // is done — so a burst planned together spreads (least-busy) instead of piling on one idle target.
+      const firstId = plan.attempts[0]!.deployment.id;
+      chosen = this.#latency.begin(firstId);
       admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt);
       const enforcement = enforcementHeader(admission.enforcement);
       const signal = ctx.sink.signal;
@@ -223,13 +228,19 @@ export class InferencePipeline {
         for (let same = 0; ; same++) {
           if (!(await this.#breakerAdmit(d))) {
             skipped.push({ deployment: d.id, group: a.group, kind: 'breaker_open', reason: 'circuit breaker open' });
+            if (d.id === firstId && chosen) {
+              chosen();
+              chosen = undefined;
+            }
             continue attempts;
           }
           deployment = d;
           track.receipt = { deployment: d.id, attempts: failed.length + 1, enforcement };
           const m = providerModule(d.provider.type);
           const t0 = performance.now();
-          const begun = this.#latency.begin(d.id);
+          let begun: (ms?: number) => void;
+          if (chosen !== undefined && d.id === firstId) [begun, chosen] = [chosen, undefined];
+          else begun = this.#latency.begin(d.id);
           let ended = false;
           const done = (ms?: number) => {
             if (!ended) {
@@ -287,6 +298,7 @@ export class InferencePipeline {
       else if (!ctx.sink.headersSent) status = 499;
     } finally {
       clearTimeout(totalTimer);
+      chosen?.(); // chosen but never called (refused at admission, skipped)
       // A stream that broke before its usage chunk still cost what the provider generated (M10):
       // bill the output seen, as one token per output chunk, on top of the prompt.
       if (!track.usage && track.outputChunks > 0) track.usage = await partialUsage(request, track.outputChunks);

@@ -23,6 +23,10 @@ models:
   weighted: { strategy: weighted, deployments: [ { provider: sim, model: w-heavy, weight: 9 }, { provider: sim, model: w-light, weight: 1 } ] }
   sticky: { deployments: [ { provider: sim, model: s-1 }, { provider: sim, model: s-2 }, { provider: sim, model: s-3 } ] }
   priced: { strategy: cost, deployments: [ { provider: sim, model: dear-model }, { provider: sim, model: cheap-model } ] }
+  busy: { strategy: least-busy, deployments: [ { provider: sim, model: b-1 }, { provider: sim, model: b-2 } ] }
+  quick: { strategy: least-latency, deployments: [ { provider: sim, model: l-slow }, { provider: sim, model: l-fast } ] }
+  pool: { strategy: weighted, deployments: [ { provider: sim, model: pc-1 }, { provider: sim, model: pc-2 }, { provider: sim, model: pc-3 } ] }
+  solo: { deployments: [ { provider: sim, model: pc-solo } ] }
 keys:
   - { name: test, key: ${KEY} }
 `,
@@ -69,4 +73,56 @@ test('C3: requests sharing a prompt_cache_key stick to one deployment; different
   const spread = new Set<string>();
   for (let i = 0; i < 30; i++) spread.add(await send(`conversation-${i}`));
   assert.equal(spread.size, 3, 'many conversations use every deployment');
+});
+
+const rule = (model: string, faults: Record<string, unknown>) => fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model }, faults }) });
+
+test('least-busy: a burst planned at once is split evenly by calls in flight', async () => {
+  await rule('b-1', { latency_ms: 300 });
+  await rule('b-2', { latency_ms: 300 });
+  const res = await Promise.all(
+    Array.from({ length: 10 }, () => fetch(`${h.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ model: 'busy', messages: [{ role: 'user', content: 'x' }] }) })),
+  );
+  const counts = new Map<string, number>();
+  for (const r of res) {
+    await r.text();
+    const d = r.headers.get('x-tollgate-deployment')!;
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  assert.deepEqual([...counts.values()].sort(), [5, 5], JSON.stringify([...counts]));
+});
+
+test('least-latency: once measured, the fast deployment takes the traffic', async () => {
+  await rule('l-slow', { latency_ms: 80 });
+  await served('quick', 10); // both get measured (ties and the first calls)
+  const counts = await served('quick', 30);
+  assert.ok((counts.get('sim/l-fast') ?? 0) >= 27, JSON.stringify([...counts]));
+});
+
+test('C3: through the gateway, prompt-cache hit rate matches calling one deployment directly', async () => {
+  // 12 conversations of 4 turns, each with its own long system prompt (> the 1024-token caching
+  // minimum); the simulator keeps a prefix cache per deployment (x-mock-prefix-cache).
+  const system = (c: number) => `Conversation ${c}. ` + 'You are a meticulous assistant. '.repeat(200);
+  async function hitRate(model: string): Promise<number> {
+    let hits = 0;
+    let eligible = 0;
+    for (let c = 0; c < 12; c++) {
+      const messages: Array<{ role: string; content: string }> = [{ role: 'system', content: system(c) }];
+      for (let turn = 0; turn < 4; turn++) {
+        messages.push({ role: 'user', content: `Question ${turn} of conversation ${c}` });
+        const r = await fetch(`${h.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'x-mock-prefix-cache': '1' }, body: JSON.stringify({ model, messages }) });
+        const body = (await r.json()) as { choices: Array<{ message: { content: string } }>; usage: { prompt_tokens_details?: { cached_tokens?: number } } };
+        if (turn > 0) {
+          eligible++;
+          if ((body.usage.prompt_tokens_details?.cached_tokens ?? 0) > 0) hits++;
+        }
+        messages.push({ role: 'assistant', content: body.choices[0]!.message.content });
+      }
+    }
+    return hits / eligible;
+  }
+  const direct = await hitRate('solo');
+  const routed = await hitRate('pool');
+  assert.equal(direct, 1, 'every later turn hits the cache of a single deployment');
+  assert.equal(routed, direct, 'affinity keeps each conversation on one deployment of three');
 });

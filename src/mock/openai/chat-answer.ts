@@ -9,7 +9,7 @@ import type { Bill } from '../ledger.js';
 import { writeStream } from '../stream-writer.js';
 import { settleUsage, type UsageCounts } from '../usage.js';
 import type { WireSpec } from '../wire.js';
-import type { ChatCall } from './chat-request.js';
+import { messageChars, type ChatCall } from './chat-request.js';
 import { encodeChatStream, encodeCompletion, type ChatFlavor } from './chat-encode.js';
 
 export const DEFAULT_OUTPUT_TOKENS = 12;
@@ -52,6 +52,9 @@ export async function answerChat(
     echo: faults.echo === true ? ex.body : undefined,
     newCallId: () => state.ids.next('call_'),
   });
+  if (faults.prefixCache === true) {
+    faults = { ...faults, cachedTokens: state.prefixCache.lookupAndStore(opts.billModel, call.messages, messageChars) };
+  }
   const usage = settleUsage(call.promptTokens, plan.outputTokens, faults);
   const env = {
     id: state.ids.next('chatcmpl-'),

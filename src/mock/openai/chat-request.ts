@@ -19,6 +19,8 @@ export interface ChatCall {
   /** Names of the offered function tools, in order. */
   readonly toolNames: readonly string[];
   readonly promptTokens: number;
+  /** The raw `messages` array (validated), for the simulated prefix cache. */
+  readonly messages: readonly JsonRecord[];
 }
 
 export function parseJsonBody(raw: string): JsonRecord {
@@ -54,7 +56,7 @@ function partText(part: unknown): number {
   return isRecord(part) && typeof part.text === 'string' ? part.text.length : 0;
 }
 
-function messageChars(msg: JsonRecord): number {
+export function messageChars(msg: JsonRecord): number {
   let chars = 0;
   const content = msg.content;
   if (typeof content === 'string') chars += content.length;
@@ -134,5 +136,6 @@ export function parseChatBody(raw: string, modelRequired: boolean): ChatCall {
     maxTokens: readMaxTokens(body),
     toolNames: readToolNames(body),
     promptTokens,
+    messages: body.messages as JsonRecord[],
   };
 }
