@@ -6,6 +6,8 @@ import type { StreamEvent } from '../core/stream-event.js';
 import { anthropicErrorBody, anthropicStreamErrorFrame } from '../surfaces/anthropic-messages/errors.js';
 import { encodeAnthropicMessage } from '../surfaces/anthropic-messages/encode-response.js';
 import { AnthropicMessageEncoder } from '../surfaces/anthropic-messages/encode-stream.js';
+import { geminiStreamErrorFrame } from '../surfaces/gemini-generate/errors.js';
+import { GEMINI_CLIENT_WIRE } from '../surfaces/gemini-generate/wire.js';
 import { openAiClientStatus } from '../surfaces/openai-chat/client-status.js';
 import { encodeChatCompletion } from '../surfaces/openai-chat/encode-response.js';
 import { OpenAiChunkEncoder } from '../surfaces/openai-chat/encode-stream.js';
@@ -44,6 +46,15 @@ const ANTHROPIC: ClientWire = {
   streamErrorFrame: anthropicStreamErrorFrame,
 };
 
+const GEMINI: ClientWire = { ...GEMINI_CLIENT_WIRE, streamErrorFrame: geminiStreamErrorFrame };
+
 export function clientWire(wire: Wire): ClientWire {
-  return wire === 'anthropic-messages' ? ANTHROPIC : OPENAI;
+  switch (wire) {
+    case 'anthropic-messages':
+      return ANTHROPIC;
+    case 'gemini-generate':
+      return GEMINI;
+    default:
+      return OPENAI;
+  }
 }

@@ -21,6 +21,10 @@ import { recordOutcome } from '../pipeline/outcome.js';
 import { decodeChatRequest } from '../surfaces/openai-chat/decode.js';
 import { decodeMessagesRequest } from '../surfaces/anthropic-messages/decode.js';
 import { decodeEmbeddingsRequest } from '../surfaces/embeddings/decode.js';
+import { geminiClientKey } from '../surfaces/gemini-generate/auth.js';
+import { decodeGenerateContentRequest, geminiIgnoredHints } from '../surfaces/gemini-generate/decode.js';
+import { matchGeminiRoute } from '../surfaces/gemini-generate/path.js';
+import type { Wire } from '../core/chat.js';
 import { modelsListBody } from '../surfaces/models/list.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { handleAdmin, type AdminDeps } from './admin/admin-api.js';
@@ -120,9 +124,18 @@ export class GatewayServer {
         res.setHeader('connection', 'close');
         throw new ShuttingDownError();
       }
-      const m = matchRoute(req.method ?? 'GET', path);
-      if (!m.ok) throw m.status === 405 ? new MethodNotAllowedError(req.method ?? '', path) : new RouteNotFoundError(req.method ?? '', path);
-      route = m.route;
+      // Gemini names the model and method in the path (`/v1beta/models/{m}:generateContent`), and
+      // streams need the query (`alt=sse`): matched on the raw URL, only when the path has a colon.
+      const gemini = path.includes(':') ? matchGeminiRoute(req.url ?? '/') : undefined;
+      if (gemini !== undefined) {
+        route = gemini.kind === 'generate' ? { kind: 'gemini', name: gemini.name, model: gemini.model, stream: gemini.stream } : { kind: 'gemini', name: 'gemini', model: '', stream: false };
+        if (gemini.kind === 'refused') throw gemini.error;
+        if (req.method !== 'POST') throw new MethodNotAllowedError(req.method ?? '', path);
+      } else {
+        const m = matchRoute(req.method ?? 'GET', path);
+        if (!m.ok) throw m.status === 405 ? new MethodNotAllowedError(req.method ?? '', path) : new RouteNotFoundError(req.method ?? '', path);
+        route = m.route;
+      }
       this.#dispatch(route, req, res, cfg, requestId, receivedAt).catch((err: unknown) => this.#fail(req, res, requestId, receivedAt, route, err));
     } catch (err) {
       this.#fail(req, res, requestId, receivedAt, route, err);
@@ -142,6 +155,22 @@ export class GatewayServer {
         await this.#deps.pipeline.chat(ctx, decodeMessagesRequest(body, { raw: raw.toString('utf8'), headers: anthropicWireHeaders(req.headers) }));
         return;
       }
+      case 'gemini': {
+        // Gemini clients send their key as x-goog-api-key or ?key=; it is looked up like any other.
+        const key = geminiClientKey(req.headers, req.url ?? '/');
+        const headers = key !== undefined ? { ...req.headers, authorization: `Bearer ${key}` } : req.headers;
+        const principal = await this.#deps.keys.authenticate(cfg, headers, Date.now());
+        const body = parseJson(await readBody(req, cfg.server.bodyLimitBytes));
+        const ctx: RequestContext = { requestId, receivedAt, route: route.name, wire: 'gemini-generate', config: cfg, principal, clientHeaders: req.headers, sink: new NodeSink(req, res) };
+        const chat = decodeGenerateContentRequest(body, { model: route.model, stream: route.stream });
+        const ignored = geminiIgnoredHints(body);
+        if (ignored.length > 0) this.#deps.logger.debug({ request_id: requestId, ignored }, 'Gemini hints without an equivalent were left out');
+        await this.#deps.pipeline.chat(ctx, chat);
+        return;
+      }
+      case 'responses':
+        // The Responses surface is wired in with its translator (next change); until then, unknown.
+        throw new RouteNotFoundError(req.method ?? 'POST', route.name);
       case 'chat':
       case 'embeddings': {
         const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
@@ -205,7 +234,7 @@ export class GatewayServer {
     if (!res.headersSent) {
       // Drain what the client is still sending so the connection stays usable.
       if (!req.complete) req.resume();
-      sendError(requestId, new NodeSink(req, res), e, {}, route?.kind === 'messages' ? 'anthropic-messages' : 'openai-chat');
+      sendError(requestId, new NodeSink(req, res), e, {}, wireOf(route));
     }
     recordOutcome(this.#deps.metrics, this.#deps.logger, {
       requestId,
@@ -223,6 +252,20 @@ export class GatewayServer {
       stream: false,
       upstreamStatus: undefined,
     });
+  }
+}
+
+/** The wire a route's errors are written in, even when the request failed before decoding. */
+function wireOf(route: Route | undefined): Wire {
+  switch (route?.kind) {
+    case 'messages':
+      return 'anthropic-messages';
+    case 'gemini':
+      return 'gemini-generate';
+    case 'responses':
+      return 'openai-responses';
+    default:
+      return 'openai-chat';
   }
 }
 

@@ -4,6 +4,9 @@
 export type Route =
   | { readonly kind: 'chat'; readonly name: string; readonly azureDeployment?: string }
   | { readonly kind: 'messages'; readonly name: string }
+  | { readonly kind: 'responses'; readonly name: string }
+  /** Gemini-native generateContent / streamGenerateContent (matched on the raw URL: see gemini-generate/path.ts). */
+  | { readonly kind: 'gemini'; readonly name: string; readonly model: string; readonly stream: boolean }
   | { readonly kind: 'embeddings'; readonly name: string; readonly azureDeployment?: string }
   | { readonly kind: 'models'; readonly name: string }
   | { readonly kind: 'health-live' | 'health-ready' | 'metrics' | 'admin-openapi'; readonly name: string }
@@ -19,6 +22,8 @@ const EXACT = new Map<string, Entry>([
   ['/v1/chat/completions', { method: 'POST', route: { kind: 'chat', name: '/v1/chat/completions' } }],
   ['/chat/completions', { method: 'POST', route: { kind: 'chat', name: '/v1/chat/completions' } }],
   ['/v1/messages', { method: 'POST', route: { kind: 'messages', name: '/v1/messages' } }],
+  ['/v1/responses', { method: 'POST', route: { kind: 'responses', name: '/v1/responses' } }],
+  ['/responses', { method: 'POST', route: { kind: 'responses', name: '/v1/responses' } }],
   ['/v1/embeddings', { method: 'POST', route: { kind: 'embeddings', name: '/v1/embeddings' } }],
   ['/embeddings', { method: 'POST', route: { kind: 'embeddings', name: '/v1/embeddings' } }],
   ['/v1/models', { method: 'GET', route: { kind: 'models', name: '/v1/models' } }],
