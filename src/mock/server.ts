@@ -6,9 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../core/errors.js';
 import { handleMessages, MESSAGES_PATH } from './anthropic/routes.js';
 import { AZURE_DEPLOYMENTS_PREFIX, handleAzure } from './azure/routes.js';
+import { BEDROCK_PREFIX, handleBedrock } from './bedrock/routes.js';
+import { COHERE_CHAT_PATH, COHERE_EMBED_PATH, handleCohereChat, handleCohereEmbed } from './cohere/routes.js';
 import { handleControl } from './control.js';
 import type { Exchange } from './exchange.js';
+import { handleGemini, isGeminiPath } from './gemini/routes.js';
 import { readBody, writeJson } from './http-io.js';
+import { handleMistralChat, handleMistralEmbeddings, MISTRAL_CHAT_PATH, MISTRAL_EMBEDDINGS_PATH } from './mistral/routes.js';
 import { handleChat, handleEmbeddings, handleModels } from './openai/routes.js';
 import { openaiErrorBody } from './openai/wire.js';
 import { MockState } from './state.js';
@@ -46,8 +50,22 @@ function route(ex: Exchange): Promise<void> | void {
     case MESSAGES_PATH:
       if (method === 'POST') return handleMessages(ex);
       break;
+    case COHERE_CHAT_PATH:
+      if (method === 'POST') return handleCohereChat(ex);
+      break;
+    case COHERE_EMBED_PATH:
+      if (method === 'POST') return handleCohereEmbed(ex);
+      break;
+    case MISTRAL_CHAT_PATH:
+      if (method === 'POST') return handleMistralChat(ex);
+      break;
+    case MISTRAL_EMBEDDINGS_PATH:
+      if (method === 'POST') return handleMistralEmbeddings(ex);
+      break;
     default:
       if (ex.path.startsWith(AZURE_DEPLOYMENTS_PREFIX)) return handleAzure(ex);
+      if (ex.path.startsWith(BEDROCK_PREFIX)) return handleBedrock(ex);
+      if (isGeminiPath(ex.path)) return handleGemini(ex);
   }
   // OpenAI's own wording for an unknown route.
   const body = openaiErrorBody(`Invalid URL (${method ?? 'GET'} ${ex.path})`, 'invalid_request_error', null, null);

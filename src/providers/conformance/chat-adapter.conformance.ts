@@ -51,6 +51,11 @@ export interface ChatAdapterHarness {
   readonly inspect: (body: string) => EncodedFacts;
   /** The status this wire uses for "overloaded, retry" (Anthropic 529, OpenAI 503). */
   readonly overloadedStatus: number;
+  /**
+   * false for wires whose usage has no reasoning count (Bedrock: reasoning is inside outputTokens,
+   * never split out), so reasoningTokens cannot be checked. Default true.
+   */
+  readonly reportsReasoningTokens?: boolean;
   /** Parameters this target cannot honour, one case each (R7). */
   readonly refusals: readonly Refusal[];
 }
@@ -142,7 +147,7 @@ export function chatAdapterConformance(h: ChatAdapterHarness): void {
       assert.equal(cached.usage?.cachedInputTokens, 4);
       assert.equal(cached.usage?.inputTokens, base.usage?.inputTokens);
       const thought = await complete(HELLO, { 'x-mock-reasoning-tokens': '5' });
-      assert.equal(thought.usage?.reasoningTokens, 5);
+      if (h.reportsReasoningTokens !== false) assert.equal(thought.usage?.reasoningTokens, 5);
       assert.equal(thought.usage?.outputTokens, 17);
     });
 
@@ -186,7 +191,7 @@ export function chatAdapterConformance(h: ChatAdapterHarness): void {
       const r = new StreamAccumulator().addAll(events).response();
       assert.deepEqual(r.choices[0]?.toolCalls.map((c) => JSON.parse(c.arguments) as unknown), [0, 1, 2].map((n) => ({ input: `value ${n}`, n })));
       assert.equal(r.choices[0]?.finishReason, 'tool_calls');
-      assert.equal(r.usage?.reasoningTokens, 4);
+      if (h.reportsReasoningTokens !== false) assert.equal(r.usage?.reasoningTokens, 4);
     });
 
     it('R6: a stream cut mid-answer is detectably incomplete (no finish, completed false)', async () => {
