@@ -15,6 +15,7 @@ export async function runKeysCommand(args: string[], out: (s: string) => void, e
       name: { type: 'string' },
       budget: { type: 'string' },
       period: { type: 'string' },
+      window: { type: 'string' },
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       'max-parallel': { type: 'string' },
@@ -69,7 +70,7 @@ export async function runKeysCommand(args: string[], out: (s: string) => void, e
       }
       const body = {
         name: values.name,
-        ...(values.budget !== undefined ? { budget: { usd: values.budget, period: values.period ?? 'monthly' } } : {}),
+        ...(values.budget !== undefined ? { budget: { usd: values.budget, period: values.period ?? 'monthly', ...(values.window ? { window: values.window } : {}) } } : {}),
         ...(limits ? { limits } : {}),
         ...(values.expires ? { expires_in: values.expires } : {}),
         ...(values.user ? { user: values.user } : {}),

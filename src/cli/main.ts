@@ -12,6 +12,8 @@ const USAGE = `usage:
   tollgate config check FILE
   tollgate keys create --name N [--budget USD] [--period monthly] [--rpm N] [--tpm N] [--max-parallel N] [--expires 30d] [--user U] [--team T] [--org O] [--models a,b]
   tollgate keys list | keys revoke ID        (admin API at TOLLGATE_URL, key in TOLLGATE_ADMIN_KEY)
+  tollgate users|teams|orgs create --name N [--team T] [--org O] [--budget USD --period P --window W --rpm N --tpm N --max-parallel N]
+  tollgate users|teams|orgs list | update NAME [...] | delete NAME [--force]
 
 TOLLGATE_CONFIG stands in for --config.`;
 
@@ -28,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
     case 'keys': {
       const { runKeysCommand } = await import('./keys.js');
       return runKeysCommand(rest, console.log, console.error);
+    }
+    case 'users':
+    case 'teams':
+    case 'orgs': {
+      const { runEntitiesCommand } = await import('./entities.js');
+      return runEntitiesCommand(cmd, rest, console.log, console.error);
     }
     case 'config':
       if (rest[0] === 'check') return runConfigCheck(rest[1], console.log, console.error);

@@ -5,10 +5,10 @@ import type { Principal } from '../core/principal.js';
 import { deepFreeze } from '../core/freeze.js';
 import { usdToNanos } from '../core/money.js';
 import { findFallbackCycle } from './fallback-graph.js';
-import type { Config, ProviderConfig } from './schema.js';
+import { TAG_PATTERN, type Config, type ProviderConfig } from './schema.js';
 import type { ConfigProblem } from './problems.js';
 import type { AwsCredentials } from './runtime.js';
-import type { DeploymentRuntime, ModelGroupRuntime, PriceRuntime, ProviderRuntime, RuntimeConfig, ScopeLimits } from './runtime.js';
+import type { DeploymentRuntime, EndUsersRuntime, ModelGroupRuntime, PriceRuntime, ProviderRuntime, RuntimeConfig, ScopeLimits } from './runtime.js';
 
 /** Where each provider type lives unless base_url says otherwise (providers.md). */
 function defaultBaseUrl(p: ProviderConfig): string | undefined {
@@ -60,6 +60,24 @@ function awsCredentials(p: ProviderConfig, path: string, problems: ConfigProblem
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s).digest('hex');
+}
+
+type LimitedEntry = {
+  budget?: { usd: string; period: ScopeLimits['period']; window?: 'calendar' | 'rolling' };
+  limits?: { rpm?: number; tpm?: number; max_parallel?: number };
+};
+
+function toScopeLimits(e: LimitedEntry): ScopeLimits | undefined {
+  if (!e.budget && !e.limits) return undefined;
+  const period = e.budget?.period ?? 'none';
+  return {
+    budgetNanos: e.budget ? usdToNanos(e.budget.usd) : undefined,
+    period,
+    ...(e.budget?.window === 'rolling' && period !== 'none' ? { window: 'rolling' as const } : {}),
+    rpm: e.limits?.rpm,
+    tpm: e.limits?.tpm,
+    maxParallel: e.limits?.max_parallel,
+  };
 }
 
 export type CompileResult = { ok: true; config: RuntimeConfig } | { ok: false; problems: ConfigProblem[] };
@@ -157,17 +175,26 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
   if (cycle) problems.push({ path: `models.${cycle[0]}.fallbacks`, message: `fallbacks form a cycle: ${cycle.join(' → ')}` });
 
   const scopeLimits = new Map<string, ScopeLimits>();
-  const addLimits = (scope: string, e: { budget?: { usd: string; period: ScopeLimits['period'] }; limits?: { rpm?: number; tpm?: number; max_parallel?: number } }) => {
-    if (!e.budget && !e.limits) return;
-    scopeLimits.set(scope, {
-      budgetNanos: e.budget ? usdToNanos(e.budget.usd) : undefined,
-      period: e.budget?.period ?? 'none',
-      rpm: e.limits?.rpm,
-      tpm: e.limits?.tpm,
-      maxParallel: e.limits?.max_parallel,
-    });
+  const addLimits = (scope: string, e: LimitedEntry) => {
+    const l = toScopeLimits(e);
+    if (l) scopeLimits.set(scope, l);
   };
   for (const [gname, g] of Object.entries(cfg.models)) addLimits(`model:${gname}`, g);
+  // Provider budgets count every caller's spend on the provider (ARCHITECTURE: global scope).
+  for (const [pname, p] of Object.entries(cfg.providers)) if (providers.has(pname)) addLimits(`provider:${pname}`, { budget: p.budget });
+  for (const t of cfg.tags) {
+    if (scopeLimits.has(`tag:${t.name}`)) problems.push({ path: 'tags', message: 'duplicate tag', actual: JSON.stringify(t.name) });
+    addLimits(`tag:${t.name}`, t);
+  }
+  let endUsers: EndUsersRuntime | undefined;
+  if (cfg.end_users) {
+    const overrides = new Map<string, ScopeLimits | undefined>();
+    cfg.end_users.overrides.forEach((o, i) => {
+      if (overrides.has(o.id)) problems.push({ path: `end_users.overrides.${i}.id`, message: 'duplicate end user id', actual: JSON.stringify(o.id) });
+      overrides.set(o.id, toScopeLimits(o));
+    });
+    endUsers = { default: cfg.end_users.default ? toScopeLimits(cfg.end_users.default) : undefined, overrides };
+  }
 
   // Organisations ⊃ teams ⊃ users ⊃ keys. References must name a declared entity (a typo would
   // otherwise create a scope nobody limits), and a chain must agree with itself.
@@ -216,11 +243,15 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
   }
 
   const scopeOrg = new Map<string, string>();
+  const entityParents = new Map<string, { team: string | undefined; org: string | undefined }>();
+  for (const [t, v] of teams) entityParents.set(`team:${t}`, { team: undefined, org: v.org });
+  for (const [u, v] of users) entityParents.set(`user:${u}`, { team: v.team, org: v.org });
   for (const o of orgs) scopeOrg.set(`org:${o}`, o);
   for (const [t, v] of teams) scopeOrg.set(`team:${t}`, v.org ?? 'default');
   for (const [u, v] of users) scopeOrg.set(`user:${u}`, v.org ?? 'default');
 
   const keysByHash = new Map<string, Principal>();
+  const keyTags = new Map<string, readonly string[]>();
   const names = new Set<string>();
   cfg.keys.forEach((k, i) => {
     const path = `keys.${i}`;
@@ -243,6 +274,11 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
     const orgId = k.org ?? u?.org ?? (teamId ? teams.get(teamId)?.org : undefined);
     const keyId = `cfg:${k.name}`;
     addLimits(`key:${keyId}`, k);
+    const tags = [...new Set((k.metadata?.['tags'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+    const badTag = tags.find((t) => !TAG_PATTERN.test(t));
+    if (badTag !== undefined) problems.push({ path: `${path}.metadata.tags`, message: 'not a tag', expected: 'comma-separated tags of letters, digits and _.:/- (at most 64 each)', actual: JSON.stringify(badTag) });
+    else if (tags.length > 16) problems.push({ path: `${path}.metadata.tags`, message: 'at most 16 tags' });
+    else if (tags.length > 0) keyTags.set(keyId, tags);
     scopeOrg.set(`key:${keyId}`, orgId ?? 'default');
     keysByHash.set(hash, {
       keyId,
@@ -275,8 +311,11 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
     disabledProviders: disabled,
     models,
     keysByHash,
+    keyTags,
     scopeLimits,
     scopeOrg,
+    entityParents,
+    endUsers,
     prices,
     governance: {
       timeZone: cfg.governance.timezone,

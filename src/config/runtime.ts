@@ -105,14 +105,31 @@ export interface RuntimeConfig {
   readonly models: ReadonlyMap<string, ModelGroupRuntime>;
   /** sha256(key) hex → the principal it authenticates. Raw keys are not kept. */
   readonly keysByHash: ReadonlyMap<string, Principal>;
+  /** Config keys' tags (metadata `tags: "a,b"`), by key id (`cfg:<name>`). */
+  readonly keyTags: ReadonlyMap<string, readonly string[]>;
   /** Limits by scope id; a scope absent here has no limits (its spend is still tracked). */
   readonly scopeLimits: ReadonlyMap<string, ScopeLimits>;
   /** The organisation each configured key/user/team/org scope is counted under ('default' when none). */
   readonly scopeOrg: ReadonlyMap<string, string>;
+  /** End-user scopes (`end_user:<id>`); undefined when the config has no `end_users` section (not tracked). */
+  readonly endUsers: EndUsersRuntime | undefined;
+  /** Config users' and teams' parents (`user:alice` → its team and org; `team:t` → its org). */
+  readonly entityParents: ReadonlyMap<string, EntityParents>;
   /** Config price overrides by upstream model id (the built-in catalogue fills the rest). */
   readonly prices: ReadonlyMap<string, PriceRuntime>;
   readonly governance: GovernanceRuntime;
   readonly images: ImagesRuntime;
+}
+
+export interface EndUsersRuntime {
+  readonly default: ScopeLimits | undefined;
+  /** An override replaces the default entirely (undefined = tracked, not limited). */
+  readonly overrides: ReadonlyMap<string, ScopeLimits | undefined>;
+}
+
+export interface EntityParents {
+  readonly team: string | undefined;
+  readonly org: string | undefined;
 }
 
 export interface ImagesRuntime {

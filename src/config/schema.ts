@@ -25,6 +25,10 @@ const size = z
     return b;
   });
 
+/** A request tag (x-tollgate-tags, key metadata `tags`, `tags:` budgets). */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$/;
+const tag = z.string().regex(TAG_PATTERN, 'expected a tag of letters, digits and _.:/- (at most 64)');
+
 const url = z.string().refine((s) => URL.canParse(s), { message: 'expected an absolute URL' });
 const httpUrl = url.refine((s) => /^https?:$/.test(new URL(s).protocol), { message: 'expected an http(s) URL' });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'expected a name of letters, digits and ._:/-');
@@ -48,6 +52,8 @@ const providerCommon = {
   max_connections: z.number().int().min(1).max(10_000).optional(),
   /** Circuit breaker per deployment: this many consecutive failures open it for `cooldown`. */
   breaker: z.strictObject({ failures: z.number().int().min(1).default(5), cooldown: duration.default(30_000) }).optional(),
+  /** Spend on this provider across every caller and organisation (scope `provider:<name>`). */
+  budget: z.lazy(() => budgetSchema).optional(),
 };
 
 export const providerSchema = z.discriminatedUnion('type', [
@@ -83,11 +89,15 @@ const usd = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return s;
 });
 
-export const budgetSchema = z.strictObject({
-  usd,
-  /** Calendar periods in governance.timezone; `none` = a lifetime budget. */
-  period: z.enum(['none', 'daily', 'weekly', 'monthly']).default('monthly'),
-});
+export const budgetSchema = z
+  .strictObject({
+    usd,
+    /** Calendar periods in governance.timezone; `none` = a lifetime budget. */
+    period: z.enum(['none', 'daily', 'weekly', 'monthly']).default('monthly'),
+    /** `calendar`: the current day/week/month; `rolling`: the last 24 h / 7 d / 30 d. */
+    window: z.enum(['calendar', 'rolling']).default('calendar'),
+  })
+  .refine((b) => !(b.window === 'rolling' && b.period === 'none'), { message: 'a rolling window needs a daily, weekly or monthly period', path: ['window'] });
 
 export const limitsSchema = z.strictObject({
   rpm: z.number().int().min(1).optional(),
@@ -177,6 +187,19 @@ export const configSchema = z.strictObject({
   orgs: z.array(z.strictObject(entityCommon)).default([]),
   teams: z.array(z.strictObject({ ...entityCommon, org: name.optional() })).default([]),
   users: z.array(z.strictObject({ ...entityCommon, team: name.optional(), org: name.optional() })).default([]),
+  /**
+   * End users (the request's `user` field, Anthropic's `metadata.user_id`, or the
+   * `x-tollgate-end-user` header): each gets its own scope `end_user:<id>` in its key's organisation,
+   * limited by its override or the default.
+   */
+  end_users: z
+    .strictObject({
+      default: z.strictObject({ budget: budgetSchema.optional(), limits: limitsSchema.optional() }).optional(),
+      overrides: z.array(z.strictObject({ id: z.string().min(1).max(256), budget: budgetSchema.optional(), limits: limitsSchema.optional() })).default([]),
+    })
+    .optional(),
+  /** Budgets and limits on request tags (scope `tag:<name>`, counted per organisation). */
+  tags: z.array(z.strictObject({ name: tag, budget: budgetSchema.optional(), limits: limitsSchema.optional() })).default([]),
   /** Per-model prices (upstream model ids), overriding the built-in catalogue. */
   pricing: z.record(z.string().min(1), priceSchema).default({}),
   /**

@@ -6,6 +6,8 @@ export interface ScopeLimits {
   /** Nano-dollars per period; undefined = spend tracked, not limited. */
   readonly budgetNanos: bigint | undefined;
   readonly period: BudgetPeriod;
+  /** How a daily/weekly/monthly budget counts: calendar periods (default) or the last 24 h / 7 d / 30 d. */
+  readonly window?: 'calendar' | 'rolling';
   readonly rpm: number | undefined;
   readonly tpm: number | undefined;
   readonly maxParallel: number | undefined;

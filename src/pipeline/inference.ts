@@ -215,7 +215,7 @@ export class InferencePipeline {
       // is done — so a burst planned together spreads (least-busy) instead of piling on one idle target.
       const firstId = plan.attempts[0]!.deployment.id;
       chosen = this.#latency.begin(firstId);
-      admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt);
+      admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt, { headers: ctx.clientHeaders, served: () => deployment });
       const enforcement = enforcementHeader(admission.enforcement);
       const signal = ctx.sink.signal;
       const failed: FailedAttempt[] = [];
@@ -321,7 +321,7 @@ export class InferencePipeline {
         upstreamStatus: track.upstreamStatus,
       };
       recordOutcome(this.deps.metrics, this.deps.logger, o);
-      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && admission.price === undefined && track.usage !== null);
+      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && admission.price === undefined && track.usage !== null, admission?.attribution);
     }
   }
 }

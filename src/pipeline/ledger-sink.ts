@@ -3,17 +3,18 @@
 // database is down and replays later.
 import type { LedgerWriter } from '../storage/ledger-writer.js';
 import type { DeploymentRuntime } from '../config/runtime.js';
+import type { RequestAttribution } from '../policy/request-attribution.js';
 import type { RequestContext } from './inference.js';
 import type { RequestOutcome } from './outcome.js';
 
 export interface LedgerSink {
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean): void;
+  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined): void;
 }
 
 export class StorageLedgerSink implements LedgerSink {
   constructor(private readonly writer: LedgerWriter) {}
 
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean): void {
+  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined): void {
     const p = ctx.principal;
     this.writer.write({
       request_id: o.requestId,
@@ -23,6 +24,7 @@ export class StorageLedgerSink implements LedgerSink {
       user_id: p.userId ?? null,
       team_id: p.teamId ?? null,
       org_id: p.orgId ?? null,
+      end_user: attribution?.endUser ?? null,
       model: o.model,
       deployment: d?.id ?? null,
       provider: d?.provider.name ?? null,
@@ -40,6 +42,7 @@ export class StorageLedgerSink implements LedgerSink {
       ttft_ms: o.ttftMs === undefined ? null : Math.round(o.ttftMs),
       stream: o.stream,
       cache_status: 'bypass',
+      tags: attribution?.tags ?? [],
       // A row whose model has no known price says so, rather than looking like a free request.
       ...(unpriced ? { metadata: { unpriced: true } } : {}),
     });

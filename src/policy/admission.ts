@@ -1,6 +1,9 @@
-// Admission: every scope that applies to a request (key, user, team, org, model group) is checked
-// and reserved in ONE atomic CounterStore call — budgets at the worst-case cost, RPM, TPM at the
-// estimated tokens, concurrency — and settled later to what the provider billed (M2–M5, M9, M10).
+// Admission: every scope that applies to a request (admission-scopes.ts) is checked and reserved —
+// budgets at the worst-case cost, RPM, TPM at the estimated tokens, concurrency — and settled later
+// to what the provider billed (M2–M5, M9, M10). An organisation's scopes are reserved in ONE atomic
+// CounterStore call; provider budgets (global, so under another hash tag) in one more, made first,
+// so a refusal there leaves no trace on the org's counters.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest, EmbeddingsRequest } from '../core/chat.js';
 import {
   BudgetExceededError,
@@ -10,14 +13,15 @@ import {
   GatewayError,
 } from '../core/errors.js';
 import { nanosToUsdString, type Nanos } from '../core/money.js';
-import type { Principal } from '../core/principal.js';
 import type { Usage } from '../core/usage.js';
-import type { BudgetPeriod } from '../core/limits.js';
 import type { DeploymentRuntime, ModelGroupRuntime, PriceRuntime, RuntimeConfig } from '../config/runtime.js';
-import type { CounterStore, ScopeRequest } from '../state/counter-store.js';
-import { periodId, secondsUntilPeriodEnd } from './budget-period.js';
+import type { CounterStore, ReserveRefused } from '../state/counter-store.js';
+import { budgetRetryAfterSeconds, periodLabel } from './budget-period.js';
+import { billedScopes, planScopes, PROVIDER_ORG, type PlannedScope, type ScopePlan } from './admission-scopes.js';
+import type { GovernedPrincipal } from './governed-principal.js';
 import { usageCost, worstCaseCost } from './pricing/cost.js';
 import { priceFor } from './pricing/price-lookup.js';
+import { attributionOf, type RequestAttribution } from './request-attribution.js';
 import { estimateChatInputTokens, estimateEmbeddingTokens } from './token-estimate.js';
 
 /** Fallback output limit when neither the request nor the price table gives one. */
@@ -39,8 +43,14 @@ export interface Admission {
   /** Worst-case cost reserved (0 when no budget applies). */
   readonly reservedNanos: Nanos;
   readonly scopes: readonly string[];
-  /** Settles to the provider-reported usage at the serving deployment's price (null = nothing billed). Idempotent; never throws. */
-  settle(usage: Usage | null, price: PriceRuntime | undefined): Promise<SettleOutcome>;
+  /** End user and tags, for the ledger row. */
+  readonly attribution: RequestAttribution;
+  /**
+   * Settles to the provider-reported usage at the serving deployment's price (null = nothing
+   * billed), on the scopes of the deployment that served (`served`, else AdmitOptions.served, else
+   * the first planned). Idempotent; never throws.
+   */
+  settle(usage: Usage | null, price: PriceRuntime | undefined, served?: DeploymentRuntime): Promise<SettleOutcome>;
 }
 
 export interface SettleOutcome {
@@ -55,59 +65,43 @@ export interface AdmissionDeps {
   onDegraded(err: StateUnavailableError, phase: 'reserve' | 'settle'): void;
 }
 
+export interface AdmitOptions {
+  /** The client's headers: `x-tollgate-end-user` and `x-tollgate-tags`. */
+  readonly headers?: IncomingHttpHeaders;
+  /** Which planned deployment served the request, asked at settlement. */
+  readonly served?: () => DeploymentRuntime | undefined;
+}
+
 type Request = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
+
+interface Reservation {
+  readonly id: string;
+  readonly scopes: readonly PlannedScope[];
+}
 
 export async function admit(
   deps: AdmissionDeps,
   cfg: RuntimeConfig,
-  principal: Principal,
+  principal: GovernedPrincipal,
   group: ModelGroupRuntime,
   /** Every deployment the attempt plan may call: the reservation covers the dearest. */
   deployments: readonly DeploymentRuntime[],
   requestId: string,
   request: Request,
   now: number,
+  opts: AdmitOptions = {},
 ): Promise<Admission> {
-  const tz = cfg.governance.timeZone;
-  const scopes: ScopeRequest[] = [];
-  let anyBudget = false;
-  let anyRpm = false;
-  let anyTpm = false;
-  let anyParallel = false;
-  let budgetScope: string | undefined;
-  const keyScope = `key:${principal.keyId}`;
-  const add = (scope: string) => {
-    const l = scope === keyScope && principal.keyLimits ? principal.keyLimits : cfg.scopeLimits.get(scope);
-    if (!l) {
-      scopes.push({ scope, periodId: 'none' });
-      return;
-    }
-    if (l.budgetNanos !== undefined) {
-      anyBudget = true;
-      budgetScope ??= scope;
-    }
-    anyRpm ||= l.rpm !== undefined;
-    anyTpm ||= l.tpm !== undefined;
-    anyParallel ||= l.maxParallel !== undefined;
-    scopes.push({
-      scope,
-      periodId: periodId(l.period, tz, now),
-      ...(l.budgetNanos !== undefined ? { budgetNanos: l.budgetNanos } : {}),
-      ...(l.rpm !== undefined ? { rpm: l.rpm } : {}),
-      ...(l.tpm !== undefined ? { tpm: l.tpm } : {}),
-      ...(l.maxParallel !== undefined ? { maxParallel: l.maxParallel } : {}),
-    });
-  };
-  add(keyScope);
-  if (principal.userId) add(`user:${principal.userId}`);
-  if (principal.teamId) add(`team:${principal.teamId}`);
-  if (principal.orgId) add(`org:${principal.orgId}`);
-  add(`model:${group.name}`);
+  const attribution = attributionOf(cfg, principal, opts.headers ?? {}, request.req.user);
+  const plan = planScopes(cfg, principal, group, deployments, attribution, now);
+  const all = [...plan.orgScopes, ...plan.providerScopes];
+  const budgetScope = all.find((s) => s.request.budgetNanos !== undefined)?.request.scope;
+  const anyBudget = budgetScope !== undefined;
+  const anyTpm = all.some((s) => s.request.tpm !== undefined);
 
   let price: PriceRuntime | undefined;
   for (const d of deployments) {
     const p = priceFor(cfg, d.model);
-    if (anyBudget && !p) throw new NoPriceForModelError(d.model, budgetScope!);
+    if (anyBudget && !p) throw new NoPriceForModelError(d.model, budgetScope);
     if (p && (!price || p.input + p.output > price.input + price.output)) price = p;
   }
 
@@ -121,17 +115,28 @@ export async function admit(
   }
 
   const mode = (on: boolean): EnforcementMode => (on ? 'exact' : 'none');
-  let enforcement: Enforcement = { budget: mode(anyBudget), rpm: mode(anyRpm), tpm: mode(anyTpm), concurrency: mode(anyParallel) };
-  const org = principal.orgId ?? 'default';
+  let enforcement: Enforcement = {
+    budget: mode(anyBudget),
+    rpm: mode(all.some((s) => s.request.rpm !== undefined)),
+    tpm: mode(anyTpm),
+    concurrency: mode(all.some((s) => s.request.maxParallel !== undefined)),
+  };
 
-  let reservationId: string | undefined;
+  const reservations: Reservation[] = [];
+  // The reservation ids differ by org, so one request id serves both reservations.
+  const reserve = async (org: string, scopes: readonly PlannedScope[]): Promise<void> => {
+    if (scopes.length === 0) return;
+    const r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes: scopes.map((s) => s.request) });
+    if (!r.ok) throw refusal(r, scopes.find((s) => s.request.scope === r.scope)?.limits, cfg, now);
+    reservations.push({ id: r.reservationId, scopes });
+  };
   try {
-    const r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes });
-    if (!r.ok) throw refusal(r, r.scope === keyScope && principal.keyLimits ? principal.keyLimits.period : (cfg.scopeLimits.get(r.scope)?.period ?? 'none'), cfg, now);
-    reservationId = r.reservationId;
+    await reserve(PROVIDER_ORG, plan.providerScopes);
+    await reserve(plan.org, plan.orgScopes);
   } catch (err) {
-    if (!(err instanceof StateUnavailableError)) throw err;
-    if (!cfg.governance.failOpen) throw err;
+    // Whatever was reserved before the refusal (or the outage) is given back.
+    await Promise.all(reservations.splice(0).map((r) => deps.store.release(r.id).catch(() => undefined)));
+    if (!(err instanceof StateUnavailableError) || !cfg.governance.failOpen) throw err;
     deps.onDegraded(err, 'reserve');
     const d = (m: EnforcementMode): EnforcementMode => (m === 'exact' ? 'degraded' : m);
     enforcement = { budget: d(enforcement.budget), rpm: d(enforcement.rpm), tpm: d(enforcement.tpm), concurrency: d(enforcement.concurrency) };
@@ -142,33 +147,44 @@ export async function admit(
     enforcement,
     price,
     reservedNanos: costNanos,
-    scopes: scopes.map((s) => s.scope),
-    settle(usage, servedPrice) {
-      settled ??= (async () => {
-        const cost = usage && servedPrice ? usageCost(usage, servedPrice) : 0n;
-        if (reservationId === undefined) return { costNanos: cost, recorded: false };
-        try {
-          await deps.store.settle(reservationId, { costNanos: cost, tokens: usage ? usage.inputTokens + usage.outputTokens : 0 });
-          return { costNanos: cost, recorded: true };
-        } catch (err) {
-          if (err instanceof StateUnavailableError) deps.onDegraded(err, 'settle');
-          return { costNanos: cost, recorded: false };
-        }
-      })();
+    scopes: all.map((s) => s.request.scope),
+    attribution,
+    settle(usage, servedPrice, served) {
+      settled ??= settleAll(deps, plan, reservations, usage, servedPrice, served ?? opts.served?.() ?? deployments[0]);
       return settled;
     },
   };
 }
 
-function refusal(r: Exclude<Awaited<ReturnType<CounterStore['reserve']>>, { ok: true }>, period: BudgetPeriod, cfg: RuntimeConfig, now: number): GatewayError {
+async function settleAll(deps: AdmissionDeps, plan: ScopePlan, reservations: readonly Reservation[], usage: Usage | null, price: PriceRuntime | undefined, served: DeploymentRuntime | undefined): Promise<SettleOutcome> {
+  const cost = usage && price ? usageCost(usage, price) : 0n;
+  if (reservations.length === 0) return { costNanos: cost, recorded: false };
+  const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+  let recorded = true;
+  await Promise.all(
+    reservations.map(async (r) => {
+      // Only contingent scopes make a partial bill; without any, bill the whole reservation.
+      const partial = r.scopes.some((s) => s.contingentOn !== undefined);
+      try {
+        await deps.store.settle(r.id, { costNanos: cost, tokens, ...(partial ? { scopes: billedScopes(plan, r.scopes, served) } : {}) });
+      } catch (err) {
+        if (err instanceof StateUnavailableError) deps.onDegraded(err, 'settle');
+        recorded = false;
+      }
+    }),
+  );
+  return { costNanos: cost, recorded };
+}
+
+function refusal(r: ReserveRefused, limits: Parameters<typeof periodLabel>[0], cfg: RuntimeConfig, now: number): GatewayError {
   if (r.limit === 'budget') {
     return new BudgetExceededError({
       scope: r.scope,
       limitUsd: nanosToUsdString(r.limitValue),
       spentUsd: nanosToUsdString(r.current),
       requestUsd: nanosToUsdString(r.requested),
-      period,
-      retryAfterSeconds: secondsUntilPeriodEnd(period, cfg.governance.timeZone, now),
+      period: periodLabel(limits),
+      retryAfterSeconds: budgetRetryAfterSeconds(limits, cfg.governance.timeZone, now),
     });
   }
   return new RateLimitedError({

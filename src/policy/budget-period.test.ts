@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { periodId, secondsUntilPeriodEnd } from './budget-period.js';
+import { budgetRetryAfterSeconds, budgetWindow, periodId, periodLabel, ROLLING_WINDOWS, secondsUntilPeriodEnd } from './budget-period.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -22,4 +22,18 @@ test('the time to the end of a period is exact to the second', () => {
   assert.equal(secondsUntilPeriodEnd('monthly', 'UTC', at('2026-11-30T23:00:00Z')), 3600);
   assert.equal(secondsUntilPeriodEnd('weekly', 'UTC', at('2026-11-22T00:00:00Z')), 86_400);
   assert.equal(secondsUntilPeriodEnd('none', 'UTC', 0), undefined);
+});
+
+test('a rolling budget reads its series in buckets that never undercount the span', () => {
+  const now = at('2026-11-22T10:20:00Z');
+  assert.deepEqual(budgetWindow({ period: 'daily', window: 'rolling' }, 'Europe/Paris', now), { periodId: 'r:daily', window: { bucketMs: 3_600_000, buckets: 25 } });
+  assert.deepEqual(budgetWindow({ period: 'daily' }, 'UTC', now), { periodId: 'd:2026-11-22' });
+  assert.deepEqual(budgetWindow(undefined, 'UTC', now), { periodId: 'none' });
+  for (const [period, span] of [['daily', 86_400_000], ['weekly', 7 * 86_400_000], ['monthly', 30 * 86_400_000]] as const) {
+    const w = ROLLING_WINDOWS[period];
+    // Spend counts for more than (buckets − 1) and at most `buckets` bucket lengths: never less than the span.
+    assert.equal((w.buckets - 1) * w.bucketMs, span, period);
+  }
+  assert.equal(periodLabel({ period: 'weekly', window: 'rolling' }), 'rolling 7d');
+  assert.equal(budgetRetryAfterSeconds({ period: 'daily', window: 'rolling' }, 'UTC', now), 40 * 60);
 });

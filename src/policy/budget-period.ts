@@ -1,6 +1,7 @@
 // Calendar budget periods in a configured time zone. The period id keys the counters, so spend
 // rolls over exactly at local midnight (daily), Monday 00:00 (weekly) or the 1st (monthly).
-import type { BudgetPeriod } from '../config/runtime.js';
+import type { BudgetPeriod, ScopeLimits } from '../config/runtime.js';
+import type { RollingWindow } from '../state/counter-store.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -49,4 +50,60 @@ export function periodStart(period: BudgetPeriod, tz: string, now: number): numb
   const back = period === 'daily' ? 0 : period === 'weekly' ? p.wd : p.d - 1;
   // Ignores a DST shift between the period start and now (reconcile reports such an hour as drift).
   return now - sinceMidnight - back * 86_400_000;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Rolling budgets count the last 24 h / 7 d / 30 d in time buckets (state/counter-store.ts,
+ * RollingWindow), so each check reads a bounded number of counters and stays one atomic script.
+ * A bucket's spend counts for at least the full span and leaves at most one bucket late: daily in
+ * 1 h buckets (24–25 h), weekly in 6 h buckets (7 d–7 d 6 h), monthly in 12 h buckets (30–30.5 d).
+ * The window never undercounts, so the budget holds over every span of that length.
+ */
+export const ROLLING_WINDOWS: Readonly<Record<Exclude<BudgetPeriod, 'none'>, RollingWindow>> = Object.freeze({
+  daily: { bucketMs: HOUR_MS, buckets: 25 },
+  weekly: { bucketMs: 6 * HOUR_MS, buckets: 29 },
+  monthly: { bucketMs: 12 * HOUR_MS, buckets: 61 },
+});
+
+const ROLLING_LABEL: Readonly<Record<Exclude<BudgetPeriod, 'none'>, string>> = { daily: 'rolling 24h', weekly: 'rolling 7d', monthly: 'rolling 30d' };
+
+/** Which counters a scope's budget reads now: its calendar period, or its rolling series and window. */
+export function budgetWindow(limits: Pick<ScopeLimits, 'period' | 'window'> | undefined, tz: string, now: number): { readonly periodId: string; readonly window?: RollingWindow } {
+  const period = limits?.period ?? 'none';
+  if (limits?.window === 'rolling' && period !== 'none') return { periodId: `r:${period}`, window: ROLLING_WINDOWS[period] };
+  return { periodId: periodId(period, tz, now) };
+}
+
+/** Longest span of each calendar period: its counters are kept this long past the last request. */
+const LONGEST_PERIOD_MS: Readonly<Record<Exclude<BudgetPeriod, 'none'>, number>> = { daily: 25 * 3_600_000, weekly: 7 * 86_400_000 + 3_600_000, monthly: 31 * 86_400_000 + 3_600_000 };
+/** Counters of a period stay at least this long after it ends (nothing reads them then; the ledger keeps the history). */
+const RETAIN_AFTER_PERIOD_MS = 7 * 86_400_000;
+
+/**
+ * When a calendar period's counters may be forgotten: at least a week after the period ends (a
+ * full period length from now always reaches past its end, DST included), with no clock-zone
+ * arithmetic on the request path. Undefined for lifetime budgets and rolling windows.
+ */
+export function periodRetainUntil(limits: Pick<ScopeLimits, 'period' | 'window'> | undefined, now: number): number | undefined {
+  const period = limits?.period ?? 'none';
+  if (period === 'none' || limits?.window === 'rolling') return undefined;
+  return now + LONGEST_PERIOD_MS[period] + RETAIN_AFTER_PERIOD_MS;
+}
+
+/** How a refusal names the period: `monthly`, or `rolling 30d`. */
+export function periodLabel(limits: Pick<ScopeLimits, 'period' | 'window'> | undefined): string {
+  const period = limits?.period ?? 'none';
+  return limits?.window === 'rolling' && period !== 'none' ? ROLLING_LABEL[period] : period;
+}
+
+/** Retry-After for a budget refusal: the period's end, or (rolling) when the oldest bucket can leave. */
+export function budgetRetryAfterSeconds(limits: Pick<ScopeLimits, 'period' | 'window'> | undefined, tz: string, now: number): number | undefined {
+  const period = limits?.period ?? 'none';
+  if (limits?.window === 'rolling' && period !== 'none') {
+    const b = ROLLING_WINDOWS[period].bucketMs;
+    return Math.max(1, Math.ceil((b - (now % b)) / 1000));
+  }
+  return secondsUntilPeriodEnd(period, tz, now);
 }

@@ -213,13 +213,16 @@ export class GatewayServer {
       case 'admin-spend':
       case 'admin-logs':
       case 'admin-reconcile':
-      case 'admin-keys': {
+      case 'admin-keys':
+      case 'admin-users':
+      case 'admin-teams':
+      case 'admin-orgs': {
         const query = req.url?.includes('?') ? new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)) : new URLSearchParams();
         const method = req.method ?? 'GET';
         const raw = method === 'POST' || method === 'PATCH' ? await readBody(req, cfg.server.bodyLimitBytes) : undefined;
         // An empty body is fine where none is needed (reload); endpoints that need one say so.
         const body = raw && raw.length > 0 ? parseJson(raw) : undefined;
-        const id = route.kind === 'admin-keys' ? route.id : undefined;
+        const id = route.kind === 'admin-keys' || route.kind === 'admin-users' || route.kind === 'admin-teams' || route.kind === 'admin-orgs' ? route.id : undefined;
         const r = await handleAdmin(route.kind, cfg, req.headers, { method, id, query, body }, { ...this.#deps.admin, holder: this.#deps.config });
         sendJson(res, r.status, r.body);
         return;

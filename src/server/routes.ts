@@ -11,7 +11,8 @@ export type Route =
   | { readonly kind: 'models'; readonly name: string }
   | { readonly kind: 'health-live' | 'health-ready' | 'metrics' | 'admin-openapi'; readonly name: string }
   | { readonly kind: 'admin-reload' | 'admin-deployments' | 'admin-spend' | 'admin-logs' | 'admin-reconcile'; readonly name: string }
-  | { readonly kind: 'admin-keys'; readonly name: string; readonly id?: string };
+  | { readonly kind: 'admin-keys'; readonly name: string; readonly id?: string }
+  | { readonly kind: 'admin-users' | 'admin-teams' | 'admin-orgs'; readonly name: string; readonly id?: string };
 
 interface Entry {
   readonly method: 'GET' | 'POST';
@@ -40,6 +41,7 @@ const EXACT = new Map<string, Entry>([
 ]);
 
 const ADMIN_KEYS = /^\/admin\/keys(?:\/([^/]+))?$/;
+const ADMIN_ENTITIES = /^\/admin\/(users|teams|orgs)(?:\/([^/]+))?$/;
 const AZURE = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 
 export type RouteMatch = { readonly ok: true; readonly route: Route } | { readonly ok: false; readonly status: 404 | 405 };
@@ -61,6 +63,13 @@ export function matchRoute(method: string, path: string): RouteMatch {
     const allowed = ak[1] === undefined ? ['GET', 'POST'] : ['GET', 'PATCH', 'DELETE'];
     if (!allowed.includes(method)) return { ok: false, status: 405 };
     return { ok: true, route: ak[1] === undefined ? { kind: 'admin-keys', name: '/admin/keys' } : { kind: 'admin-keys', name: '/admin/keys/{id}', id: decodeURIComponent(ak[1]) } };
+  }
+  const ae = ADMIN_ENTITIES.exec(path);
+  if (ae) {
+    const allowed = ae[2] === undefined ? ['GET', 'POST'] : ['GET', 'PATCH', 'DELETE'];
+    if (!allowed.includes(method)) return { ok: false, status: 405 };
+    const kind = `admin-${ae[1]}` as 'admin-users' | 'admin-teams' | 'admin-orgs';
+    return { ok: true, route: ae[2] === undefined ? { kind, name: `/admin/${ae[1]}` } : { kind, name: `/admin/${ae[1]}/{id}`, id: decodeURIComponent(ae[2]) } };
   }
   const az = AZURE.exec(path);
   if (az) {

@@ -18,6 +18,7 @@ import {
   type ScopeRequest,
 } from './counter-store.js';
 import { breakerConformance } from './breaker.conformance.js';
+import { budgetWindowConformance } from './budget-window.conformance.js';
 import type { CounterStoreOptions } from './open-counter-store.js';
 import { INT64_MAX, reservationIdFor } from './reserve-request.js';
 
@@ -426,6 +427,7 @@ export function counterStoreConformance(h: ConformanceHarness): void {
     });
 
     breakerConformance(() => ({ store, replicas }));
+    budgetWindowConformance(() => ({ store, replicas }));
 
     if (h.shared) {
       it('M9: a second connection (another replica) sees the same counters', async () => {

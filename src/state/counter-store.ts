@@ -50,7 +50,32 @@ export interface ScopeRequest {
   readonly tpm?: number;
   /** Requests in flight on this scope, this one included, may not exceed this. */
   readonly maxParallel?: number;
+  /**
+   * A rolling budget: spend is kept in time buckets (in the store's clock) and the budget counts
+   * the current bucket and the ones before it; `periodId` then names the series, not a period.
+   */
+  readonly window?: RollingWindow;
+  /**
+   * When the period's counters may be forgotten (ms, epoch, wall clock): past periods are never
+   * read again, and without this a counter per (scope, period) would pile up — one per end user
+   * per day. Choose it well after the period and any lease in it end. Absent: kept (lifetime
+   * budgets). Rolling buckets expire on their own.
+   */
+  readonly retainUntil?: number;
 }
+
+/**
+ * Buckets of `bucketMs` (aligned to the epoch); a rolling budget counts the `buckets` most recent,
+ * the current one included, so spend counts for between (buckets − 1) × bucketMs and
+ * buckets × bucketMs after it was admitted.
+ */
+export interface RollingWindow {
+  readonly bucketMs: number;
+  readonly buckets: number;
+}
+
+/** Upper bound on `RollingWindow.buckets`: each reserve reads this many cells per rolling scope. */
+export const MAX_WINDOW_BUCKETS = 200;
 
 export interface ReserveRequest {
   /** The organisation every scope belongs to; in Redis, all its keys share the tag `{org:<id>}`. */
@@ -109,6 +134,12 @@ export interface ActualUsage {
   readonly costNanos: Nanos;
   /** Input + output tokens. */
   readonly tokens: number;
+  /**
+   * The scopes of the reservation this usage is billed to (default: all). The others give back
+   * their reservation and count zero tokens — e.g. the fallback groups and providers a request
+   * was admitted against but not served by. Names not in the reservation are ignored.
+   */
+  readonly scopes?: readonly string[];
 }
 
 export type SettleResult =
@@ -186,7 +217,8 @@ export interface CounterStore {
   settle(reservationId: string, actual: ActualUsage): Promise<SettleResult>;
   /** Settle at zero cost and zero tokens; the request still counts toward RPM. Idempotent. */
   release(reservationId: string): Promise<SettleResult>;
-  getUsage(org: string, scope: string, periodId: string, now?: number): Promise<ScopeUsage>;
+  /** For a rolling scope pass its window: spent and requests are then summed over its buckets. */
+  getUsage(org: string, scope: string, periodId: string, now?: number, window?: RollingWindow): Promise<ScopeUsage>;
 
   /** Record a call's outcome; transitions are atomic and the cooldown deadline only grows. */
   recordOutcome(outcome: BreakerOutcome): Promise<BreakerSnapshot>;

@@ -22,6 +22,8 @@ export interface CounterStoreOptions {
   readonly keyPrefix?: string;
   /** Redis only: the URL is a seed node of a Redis Cluster. */
   readonly cluster?: boolean;
+  /** Redis only: told when maxmemory-policy cannot be read (a server that may evict is refused). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export async function openCounterStore(url: string, opts: CounterStoreOptions = {}): Promise<CounterStore> {

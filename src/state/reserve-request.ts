@@ -1,7 +1,7 @@
 // Input checks shared by every CounterStore, and the reservation id format. Bad input here is a
 // caller bug, so it throws RangeError (as core/money.ts does) before any counter is touched.
 
-import type { ActualUsage, BreakerPolicy, ReserveRequest } from './counter-store.js';
+import { MAX_WINDOW_BUCKETS, type ActualUsage, type BreakerPolicy, type ReserveRequest, type RollingWindow } from './counter-store.js';
 
 /** Redis' integer range: every money counter must stay within it (INCRBY would refuse). */
 export const INT64_MAX = 9_223_372_036_854_775_807n;
@@ -68,12 +68,26 @@ export function checkReserveRequest(req: ReserveRequest): void {
     count(`rpm of ${s.scope}`, s.rpm);
     count(`tpm of ${s.scope}`, s.tpm);
     count(`maxParallel of ${s.scope}`, s.maxParallel);
+    if (s.window !== undefined) checkWindow(s.window, s.scope);
+    if (s.retainUntil !== undefined && !(Number.isSafeInteger(s.retainUntil) && s.retainUntil > 0)) {
+      throw new RangeError(`retainUntil of ${s.scope} must be whole milliseconds since the epoch, got ${String(s.retainUntil)}`);
+    }
+  }
+}
+
+export function checkWindow(w: RollingWindow, scope = 'the scope'): void {
+  if (!(Number.isSafeInteger(w.bucketMs) && w.bucketMs > 0)) throw new RangeError(`window.bucketMs of ${scope} must be a positive whole number, got ${String(w.bucketMs)}`);
+  if (!(Number.isSafeInteger(w.buckets) && w.buckets >= 1 && w.buckets <= MAX_WINDOW_BUCKETS)) {
+    throw new RangeError(`window.buckets of ${scope} must be a whole number from 1 to ${MAX_WINDOW_BUCKETS}, got ${String(w.buckets)}`);
   }
 }
 
 export function checkActual(actual: ActualUsage): void {
   money('costNanos', actual.costNanos);
   count('tokens', actual.tokens);
+  if (actual.scopes !== undefined && !(Array.isArray(actual.scopes) && actual.scopes.every((s) => typeof s === 'string'))) {
+    throw new RangeError('scopes must be an array of scope names');
+  }
 }
 
 export function checkNow(now: number | undefined): void {

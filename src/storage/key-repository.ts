@@ -22,6 +22,8 @@ export interface ApiKey {
   readonly budget_nanos: bigint | null;
   /** As the policy layer names periods ('daily', 'monthly', …); null when the budget never resets. */
   readonly budget_period: string | null;
+  /** null = calendar periods; 'rolling' = the last 24 h / 7 d / 30 d. */
+  readonly budget_window: string | null;
   readonly limits: Readonly<Record<string, unknown>>;
   /** Milliseconds since the epoch; null for a key that never expires. */
   readonly expires_at: number | null;
@@ -43,6 +45,7 @@ export interface NewApiKey {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly budget_nanos?: bigint | null;
   readonly budget_period?: string | null;
+  readonly budget_window?: string | null;
   readonly limits?: Readonly<Record<string, unknown>>;
   readonly expires_at?: number | null;
 }
@@ -62,6 +65,8 @@ export interface ListKeysOptions {
   readonly limit?: number;
   readonly offset?: number;
 }
+
+const REFERENCE_COLUMN = { user: 'user_id', team: 'team_id', org: 'org_id' } as const;
 
 /** Longer than this, a "prefix" is probably the secret itself, which must never be stored. */
 const MAX_PREFIX_LENGTH = 16;
@@ -96,6 +101,7 @@ export class KeyRepository {
           metadata: JSON.stringify(key.metadata ?? {}),
           budget_nanos: checkMoney(key.budget_nanos ?? null),
           budget_period: key.budget_period ?? null,
+          budget_window: key.budget_window ?? null,
           limits: JSON.stringify(key.limits ?? {}),
           expires_at: key.expires_at ?? null,
           revoked_at: null,
@@ -153,11 +159,48 @@ export class KeyRepository {
     if (patch.metadata !== undefined) set.metadata = JSON.stringify(patch.metadata);
     if (patch.budget_nanos !== undefined) set.budget_nanos = checkMoney(patch.budget_nanos);
     if (patch.budget_period !== undefined) set.budget_period = patch.budget_period;
+    if (patch.budget_window !== undefined) set.budget_window = patch.budget_window;
     if (patch.limits !== undefined) set.limits = JSON.stringify(patch.limits);
     if (patch.expires_at !== undefined) set.expires_at = patch.expires_at;
     return this.#one('updating an API key', (db) =>
       db.updateTable('api_keys').set(set).where('id', '=', id).returningAll().executeTakeFirst(),
     );
+  }
+
+  /** Live (unrevoked) keys that name this user, team or org directly. */
+  async countReferencing(kind: 'user' | 'team' | 'org', id: string): Promise<number> {
+    try {
+      const row = await this.#db
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(REFERENCE_COLUMN[kind], '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    } catch (err) {
+      throw toStorageError(err, `counting the keys of ${kind} '${id}'`);
+    }
+  }
+
+  /** Revokes every live key that names this user, team or org directly; returns how many. */
+  async revokeReferencing(kind: 'user' | 'team' | 'org', id: string): Promise<number> {
+    const now = this.#now();
+    try {
+      const r = await this.#db
+        .updateTable('api_keys')
+        .set({ revoked_at: now, updated_at: now })
+        .where(REFERENCE_COLUMN[kind], '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    } catch (err) {
+      throw toStorageError(err, `revoking the keys of ${kind} '${id}'`);
+    }
+  }
+
+  /** The database this repository reads, for repositories of related rows (users, teams, orgs). */
+  get db(): Kysely<Database> {
+    return this.#db;
   }
 
   /** Revokes a key; revoking again keeps the first revocation time. Undefined when no such key. */
@@ -201,6 +244,7 @@ function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
     metadata: parseObject(row.metadata),
     budget_nanos: row.budget_nanos,
     budget_period: row.budget_period,
+    budget_window: row.budget_window,
     limits: parseObject(row.limits),
     expires_at: row.expires_at,
     revoked_at: row.revoked_at,

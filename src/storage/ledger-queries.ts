@@ -1,7 +1,7 @@
 // Reads over the ledger for the admin API: recent rows (`GET /admin/logs`) and spend per scope
 // (`/admin/spend`, `/admin/reconcile`). Sums are computed by the database over exact integers;
 // money comes back as bigint nano-dollars on both backends.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { toStorageError } from './db-error-kind.js';
 import { fromLedgerRecord, type LedgerRow } from './ledger-entry.js';
 import type { Database } from './schema.js';
@@ -45,13 +45,15 @@ export async function listLedger(db: Kysely<Database>, options: ListLedgerOption
   }
 }
 
-export type SpendScope = 'key' | 'user' | 'team' | 'org';
+export type SpendScope = 'key' | 'user' | 'team' | 'org' | 'provider' | 'end_user';
 
 const SCOPE_COLUMN = {
   key: 'key_id',
   user: 'user_id',
   team: 'team_id',
   org: 'org_id',
+  provider: 'provider',
+  end_user: 'end_user',
 } as const satisfies Record<SpendScope, keyof Database['ledger']>;
 
 export interface ScopeSpend {
@@ -98,5 +100,44 @@ export async function sumSpendByScope(
     };
   } catch (err) {
     throw toStorageError(err, `summing spend for ${scope} '${id}'`);
+  }
+}
+
+/**
+ * What the ledger says requests carrying `tag` spent. Tags are stored as a JSON array of text; the
+ * database narrows the rows with LIKE (case-insensitive on SQLite, so a superset) and the exact
+ * match is checked here on the decoded array.
+ */
+export async function sumSpendByTag(db: Kysely<Database>, tag: string, range: SpendRange = {}): Promise<ScopeSpend> {
+  const needle = JSON.stringify(tag).replace(/[\\%_]/g, (c) => `\\${c}`);
+  let query = db
+    .selectFrom('ledger')
+    .select(['tags', 'cost_nanos', 'input_tokens', 'output_tokens'])
+    .where(sql<boolean>`tags like ${`%${needle}%`} escape '\\'`);
+  if (range.from !== undefined) query = query.where('created_at', '>=', range.from);
+  if (range.to !== undefined) query = query.where('created_at', '<', range.to);
+  const out = { cost_nanos: 0n, requests: 0, input_tokens: 0, output_tokens: 0 };
+  let rows;
+  try {
+    rows = await query.execute();
+  } catch (err) {
+    throw toStorageError(err, `summing spend for tag '${tag}'`);
+  }
+  for (const row of rows) {
+    if (!tagsOf(row.tags).includes(tag)) continue;
+    out.cost_nanos += BigInt(row.cost_nanos);
+    out.requests += 1;
+    out.input_tokens += row.input_tokens;
+    out.output_tokens += row.output_tokens;
+  }
+  return out;
+}
+
+function tagsOf(text: string): readonly unknown[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
   }
 }

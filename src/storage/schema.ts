@@ -69,6 +69,8 @@ export interface ApiKeysTable {
   metadata: Generated<string>;
   budget_nanos: bigint | null;
   budget_period: string | null;
+  /** null = calendar periods; 'rolling' = the last 24 h / 7 d / 30 d. */
+  budget_window: string | null;
   /** JSON object ({rpm, tpm, max_parallel, …}); the policy layer owns its shape. */
   limits: Generated<string>;
   expires_at: number | null;
@@ -84,10 +86,15 @@ interface BudgetedEntityColumns {
   name: string | null;
   budget_nanos: bigint | null;
   budget_period: string | null;
+  /** null = calendar periods; 'rolling' = the last 24 h / 7 d / 30 d. */
+  budget_window: string | null;
   limits: Generated<string>;
   metadata: Generated<string>;
   created_at: number;
+  /** Bumped on every change, deletion included, so replicas can poll for what changed. */
   updated_at: number;
+  /** Soft deletion (admin API), so the deletion reaches polling replicas; null while alive. */
+  deleted_at: number | null;
 }
 
 export interface UsersTable extends BudgetedEntityColumns {

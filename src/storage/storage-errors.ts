@@ -33,3 +33,10 @@ export class StorageMigrationError extends GatewayError {
     super('storage_migration_failed', 503, `Storage migration '${migration}' failed: ${detail}`, { cause });
   }
 }
+
+/** A user, team or org with this id already exists (ids are names, unique per kind). */
+export class EntityConflictError extends GatewayError {
+  constructor(kind: string, id: string) {
+    super('entity_exists', 409, `A ${kind} named '${id}' already exists`, { param: 'name' });
+  }
+}

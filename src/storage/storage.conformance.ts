@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { KeyRepository } from './key-repository.js';
 import { toLedgerRecord, type LedgerEntry } from './ledger-entry.js';
 import { insertLedgerRecords } from './ledger-insert.js';
+import { governanceConformance } from './governance.conformance.js';
 import { listLedger, sumSpendByScope } from './ledger-queries.js';
 import { LedgerWriter, type LedgerWriterEvent } from './ledger-writer.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -82,6 +83,7 @@ export function storageConformance(target: StorageConformanceTarget): void {
     beforeEach(async () => {
       await storage.db.deleteFrom('ledger').execute();
       await storage.db.deleteFrom('api_keys').execute();
+      for (const table of ['users', 'teams', 'orgs'] as const) await storage.db.deleteFrom(table).execute();
     });
 
     async function ledgerTotals(): Promise<{ rows: number; distinct: number; cost_nanos: bigint }> {
@@ -297,6 +299,7 @@ export function storageConformance(target: StorageConformanceTarget): void {
         metadata: { owner: 'ops' },
         budget_nanos: 50_000_000_000n,
         budget_period: 'monthly',
+        budget_window: null,
         limits: { rpm: 600, tpm: 100_000 },
         expires_at: T0 + 86_400_000,
         revoked_at: null,
@@ -344,6 +347,8 @@ export function storageConformance(target: StorageConformanceTarget): void {
       await assert.rejects(keys.create({ id: 'key-b', name: 'dup', key_hash: 'sha256:ccc', key_prefix: 'tg-x' }), KeyConflictError);
       await assert.rejects(keys.create({ name: 'raw', key_hash: 'sha256:ddd', key_prefix: 'tg-0123456789abcdef0123' }), RangeError);
     });
+
+    governanceConformance(() => storage);
 
     test('M8: 5,000 concurrent writes all land exactly once', async () => {
       const writer = new LedgerWriter({ db: storage.db, spoolPath: spoolPath(), batchSize: 200, flushIntervalMs: 5 });

@@ -101,3 +101,25 @@ test('M7: an expiring key expires on both replicas at its exact time', { skip },
     assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'key_expired');
   }
 });
+
+test('M9: a budget set on an API-defined team reaches both replicas within a second', { skip }, async () => {
+  assert.equal((await adminCall(0, 'POST', '/admin/teams', { name: 'replicated', org: 'acme' })).status, 201);
+  const k = (await (await adminCall(0, 'POST', '/admin/keys', { name: 'replicated-key', team: 'replicated' })).json()) as { key: string };
+  // Both replicas have built the key's principal (no team limit yet).
+  assert.equal((await post(0, k.key)).status, 200);
+  assert.equal((await post(1, k.key)).status, 200);
+  assert.equal((await adminCall(1, 'PATCH', '/admin/teams/replicated', { budget: { usd: 0, period: 'none' } })).status, 200);
+  const changedAt = Date.now();
+  let refusedOnBoth = false;
+  while (Date.now() - changedAt < 1000 && !refusedOnBoth) {
+    const [a, b] = await Promise.all([post(0, k.key), post(1, k.key)]);
+    const scopes = await Promise.all([a, b].map(async (r) => (r.status === 429 ? ((await r.json()) as { error: { scope: string } }).error.scope : (await r.text(), ''))));
+    refusedOnBoth = scopes.every((s) => s === 'team:replicated');
+    if (!refusedOnBoth) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(refusedOnBoth, 'both replicas enforce the new team budget within one second');
+  // Spend before the change is shared: both replicas report the same team spend.
+  const spends = await Promise.all([0, 1].map((i) => admin(i, '/admin/spend?scope=team:replicated')));
+  assert.equal(spends[0]!['spend_nanos'], spends[1]!['spend_nanos']);
+  assert.equal(spends[0]!['org'], 'acme');
+});

@@ -34,7 +34,8 @@ test('every admin route is documented, and every documented path is routed', () 
       assert.ok(m.ok, `${method.toUpperCase()} ${path} is documented but not routed`);
     }
   }
-  for (const [method, path] of [['POST', '/admin/keys'], ['GET', '/admin/spend'], ['GET', '/admin/reconcile'], ['POST', '/admin/config/reload'], ['DELETE', '/admin/keys/{id}']]) {
+  const entityRoutes = ['users', 'teams', 'orgs'].flatMap((p) => [['GET', `/admin/${p}`], ['POST', `/admin/${p}`], ['GET', `/admin/${p}/{id}`], ['PATCH', `/admin/${p}/{id}`], ['DELETE', `/admin/${p}/{id}`]]);
+  for (const [method, path] of [['POST', '/admin/keys'], ['GET', '/admin/spend'], ['GET', '/admin/reconcile'], ['POST', '/admin/config/reload'], ['DELETE', '/admin/keys/{id}'], ...entityRoutes]) {
     assert.ok(doc.paths[path!]?.[method!.toLowerCase()], `${method} ${path} is routed but not documented`);
   }
 });
@@ -56,4 +57,23 @@ test('real responses match the documented schemas', async () => {
   const rec = await (await call('GET', '/admin/reconcile')).json();
   const v4 = validator(schemaOf('/admin/reconcile', 'get', '200'));
   assert.ok(v4(rec), JSON.stringify(v4.errors));
+
+  const check = async (path: string, method: string, status: string, res: Response) => {
+    assert.equal(String(res.status), status, `${method} ${path}`);
+    const v = validator(schemaOf(path, method, status));
+    const body: unknown = await res.json();
+    assert.ok(v(body), `${method} ${path} ${status}: ${JSON.stringify(v.errors)} ${JSON.stringify(body)}`);
+  };
+  await check('/admin/orgs', 'post', '201', await call('POST', '/admin/orgs', { name: 'doc-org', budget: { usd: 10, period: 'weekly', window: 'rolling' } }));
+  await check('/admin/teams', 'post', '201', await call('POST', '/admin/teams', { name: 'doc-team', org: 'doc-org', limits: { rpm: 5 } }));
+  await check('/admin/users', 'post', '201', await call('POST', '/admin/users', { name: 'doc-user', team: 'doc-team' }));
+  await check('/admin/users', 'post', '409', await call('POST', '/admin/users', { name: 'alice' }));
+  await check('/admin/users', 'get', '200', await call('GET', '/admin/users'));
+  await check('/admin/users/{id}', 'get', '200', await call('GET', '/admin/users/alice'));
+  await check('/admin/users/{id}', 'patch', '200', await call('PATCH', '/admin/users/doc-user', { budget: { usd: 1 } }));
+  await check('/admin/teams/{id}', 'delete', '409', await call('DELETE', '/admin/teams/doc-team'));
+  await check('/admin/teams/{id}', 'delete', '200', await call('DELETE', '/admin/teams/doc-team?force=true'));
+  await check('/admin/orgs/{id}', 'get', '404', await call('GET', '/admin/orgs/nobody'));
+  await check('/admin/spend', 'get', '200', await call('GET', '/admin/spend?scope=tag:untracked'));
+  await check('/admin/spend', 'get', '200', await call('GET', '/admin/spend?scope=org:doc-org'));
 });

@@ -13,9 +13,23 @@ import { listLogs } from './logs.js';
 import { reconcile } from './reconcile.js';
 import { scopeSpend } from './spend.js';
 import { handleKeys } from './keys.js';
+import { handleEntities } from './entities.js';
+import type { ScopeRepos } from './scope-lookup.js';
+import { EntityRepository } from '../../storage/entity-repository.js';
 import type { KeyRepository } from '../../storage/key-repository.js';
 
-export type AdminRoute = 'admin-reload' | 'admin-deployments' | 'admin-spend' | 'admin-logs' | 'admin-reconcile' | 'admin-keys';
+export type AdminRoute = 'admin-reload' | 'admin-deployments' | 'admin-spend' | 'admin-logs' | 'admin-reconcile' | 'admin-keys' | 'admin-users' | 'admin-teams' | 'admin-orgs';
+
+const ENTITY_ROUTES = { 'admin-users': 'user', 'admin-teams': 'team', 'admin-orgs': 'org' } as const;
+
+/** One entity repository per database, built on first use (the composition root only passes keys). */
+const entityRepos = new WeakMap<Storage, EntityRepository>();
+
+function reposOf(deps: AdminDeps): ScopeRepos {
+  let entities = entityRepos.get(deps.storage);
+  if (!entities) entityRepos.set(deps.storage, (entities = new EntityRepository(deps.storage.db)));
+  return { keys: deps.keys, entities };
+}
 
 export interface AdminDeps {
   readonly holder: ConfigHolder;
@@ -58,12 +72,16 @@ export async function handleAdmin(route: AdminRoute, cfg: RuntimeConfig, headers
     case 'admin-deployments':
       return listDeployments(cfg, deps);
     case 'admin-spend':
-      return scopeSpend(cfg, query, deps);
+      return scopeSpend(cfg, query, deps, reposOf(deps));
     case 'admin-logs':
       return listLogs(query, deps);
     case 'admin-reconcile':
-      return reconcile(cfg, deps);
+      return reconcile(cfg, deps, reposOf(deps));
     case 'admin-keys':
-      return handleKeys(req.method, req.id, req.body, cfg, deps.keys, deps);
+      return handleKeys(req.method, req.id, req.body, cfg, reposOf(deps), deps);
+    case 'admin-users':
+    case 'admin-teams':
+    case 'admin-orgs':
+      return handleEntities(ENTITY_ROUTES[route], req.method, req.id, query, req.body, cfg, reposOf(deps), deps);
   }
 }

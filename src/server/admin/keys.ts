@@ -1,67 +1,45 @@
 // /admin/keys: create (the key is shown once), list, get, patch, revoke. Keys are stored as
 // SHA-256 hashes with a short prefix for display; the raw key is never stored, logged or echoed.
 import { randomBytes } from 'node:crypto';
-import { nanosToUsd, usdToNanos } from '../../core/money.js';
+import { nanosToUsd } from '../../core/money.js';
 import type { RuntimeConfig } from '../../config/runtime.js';
 import { hashKey } from '../../policy/authenticate.js';
-import { periodId } from '../../policy/budget-period.js';
 import { keyLimitsOf } from '../../policy/key-directory.js';
 import { expiryFrom } from '../../policy/key-expiry.js';
-import type { ApiKey, ApiKeyPatch, KeyRepository } from '../../storage/key-repository.js';
+import type { ApiKey, ApiKeyPatch } from '../../storage/key-repository.js';
 import { adminError, ok, type AdminDeps, type AdminResponse } from './admin-api.js';
+import { bad, budgetView, checkBudget, checkLimits, checkMetadata, checkName, type Body, type Checked } from './budget-fields.js';
+import { chainFromDb, entityExists, type ScopeRepos } from './scope-lookup.js';
+import { currentUsage } from './scope-usage.js';
 
-const PERIODS = new Set(['none', 'daily', 'weekly', 'monthly']);
-const LIMIT_FIELDS = new Set(['rpm', 'tpm', 'max_parallel']);
-
-type Body = Record<string, unknown>;
-type Checked<T> = { ok: true; value: T } | { ok: false; error: AdminResponse };
-
-const bad = (field: string, message: string): { ok: false; error: AdminResponse } => ({ ok: false, error: adminError(400, 'invalid_parameter', `${field}: ${message}`, { param: field }) });
+type Writable = { -readonly [K in keyof ApiKeyPatch]: ApiKeyPatch[K] };
 
 /** Validates the writable fields shared by create and patch. */
-function checkFields(cfg: RuntimeConfig, b: Body, now: number): Checked<ApiKeyPatch> {
-  const patch: { -readonly [K in keyof ApiKeyPatch]: ApiKeyPatch[K] } = {};
+async function checkFields(cfg: RuntimeConfig, b: Body, now: number, repos: ScopeRepos): Promise<Checked<ApiKeyPatch>> {
+  const patch: Writable = {};
   const known = new Set(['name', 'user', 'team', 'org', 'budget', 'limits', 'models', 'expires_in', 'expires_at', 'metadata']);
   for (const k of Object.keys(b)) if (!known.has(k)) return bad(k, 'unknown field');
   if (b['name'] !== undefined) {
-    if (typeof b['name'] !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(b['name'])) return bad('name', 'expected a name of letters, digits and ._:/-');
-    patch.name = b['name'];
+    const n = checkName(b['name']);
+    if (!n.ok) return n;
+    patch.name = n.value;
   }
   for (const [field, col] of [['user', 'user_id'], ['team', 'team_id'], ['org', 'org_id']] as const) {
     const v = b[field];
     if (v === undefined) continue;
     if (v !== null && typeof v !== 'string') return bad(field, 'expected a string or null');
-    if (typeof v === 'string' && !cfg.scopeOrg.has(`${field}:${v}`)) return bad(field, `unknown ${field} '${v}' (declare it under ${field}s: in the config)`);
+    if (typeof v === 'string' && !(await entityExists(cfg, repos.entities, field, v))) return bad(field, `unknown ${field} '${v}' (declare it under ${field}s: in the config, or create it with POST /admin/${field}s)`);
     patch[col] = v;
   }
   if (b['budget'] !== undefined) {
-    const bu = b['budget'];
-    if (bu === null) {
-      patch.budget_nanos = null;
-      patch.budget_period = null;
-    } else {
-      if (typeof bu !== 'object' || Array.isArray(bu)) return bad('budget', 'expected {usd, period?}');
-      const { usd, period = 'monthly', ...rest } = bu as Body;
-      if (Object.keys(rest).length) return bad(`budget.${Object.keys(rest)[0]}`, 'unknown field');
-      try {
-        if (typeof usd !== 'number' && typeof usd !== 'string') throw new RangeError('missing');
-        patch.budget_nanos = usdToNanos(usd);
-        if (patch.budget_nanos < 0n) throw new RangeError('negative');
-      } catch {
-        return bad('budget.usd', 'expected a non-negative USD amount');
-      }
-      if (typeof period !== 'string' || !PERIODS.has(period)) return bad('budget.period', 'expected none, daily, weekly or monthly');
-      patch.budget_period = period;
-    }
+    const c = checkBudget(b['budget']);
+    if (!c.ok) return c;
+    Object.assign(patch, c.value);
   }
   if (b['limits'] !== undefined) {
-    const l = b['limits'];
-    if (l === null || typeof l !== 'object' || Array.isArray(l)) return bad('limits', 'expected {rpm?, tpm?, max_parallel?}');
-    for (const [k, v] of Object.entries(l)) {
-      if (!LIMIT_FIELDS.has(k)) return bad(`limits.${k}`, 'unknown field');
-      if (!Number.isInteger(v) || (v as number) < 1) return bad(`limits.${k}`, 'expected a whole number ≥ 1');
-    }
-    patch.limits = l as Record<string, number>;
+    const c = checkLimits(b['limits']);
+    if (!c.ok) return c;
+    patch.limits = c.value;
   }
   if (b['models'] !== undefined) {
     const m = b['models'];
@@ -82,18 +60,25 @@ function checkFields(cfg: RuntimeConfig, b: Body, now: number): Checked<ApiKeyPa
     patch.expires_at = at;
   }
   if (b['metadata'] !== undefined) {
-    const md = b['metadata'];
-    if (md === null || typeof md !== 'object' || Array.isArray(md)) return bad('metadata', 'expected an object');
-    patch.metadata = md as Record<string, unknown>;
+    const c = checkMetadata(b['metadata']);
+    if (!c.ok) return c;
+    patch.metadata = c.value;
   }
   return { ok: true, value: patch };
 }
 
-async function view(k: ApiKey, cfg: RuntimeConfig, deps: AdminDeps): Promise<Record<string, unknown>> {
-  const limits = keyLimitsOf(k);
-  const usage = await deps.state
-    .getUsage(k.org_id ?? 'default', `key:${k.id}`, periodId(limits?.period ?? 'none', cfg.governance.timeZone, Date.now()))
-    .catch(() => undefined);
+/** A key naming both a user and a team must agree with the user's team (as compile() requires of config keys). */
+async function teamMismatch(cfg: RuntimeConfig, repos: ScopeRepos, user: string | null | undefined, team: string | null | undefined): Promise<AdminResponse | undefined> {
+  if (!user || !team) return undefined;
+  const userTeam = (await chainFromDb(cfg, repos.entities, { user })).team;
+  if (userTeam !== undefined && userTeam !== team) return bad('team', `the key's team differs from its user's team '${userTeam}'`).error;
+  return undefined;
+}
+
+async function view(k: ApiKey, cfg: RuntimeConfig, deps: AdminDeps, repos: ScopeRepos): Promise<Record<string, unknown>> {
+  // Counted under the org the key resolves to (named, or inherited from its user or team).
+  const org = (await chainFromDb(cfg, repos.entities, { user: k.user_id, team: k.team_id, org: k.org_id })).org ?? 'default';
+  const usage = await currentUsage(deps.state, cfg, org, `key:${k.id}`, keyLimitsOf(k)).then((c) => c.usage, () => undefined);
   return {
     id: k.id,
     name: k.name,
@@ -102,7 +87,7 @@ async function view(k: ApiKey, cfg: RuntimeConfig, deps: AdminDeps): Promise<Rec
     team: k.team_id,
     org: k.org_id,
     models: k.models,
-    budget: k.budget_nanos === null ? null : { usd: nanosToUsd(k.budget_nanos), period: k.budget_period },
+    budget: budgetView(k),
     limits: k.limits,
     metadata: k.metadata,
     spend_usd: usage ? nanosToUsd(usage.spentNanos) : null,
@@ -113,37 +98,42 @@ async function view(k: ApiKey, cfg: RuntimeConfig, deps: AdminDeps): Promise<Rec
   };
 }
 
-export async function handleKeys(method: string, id: string | undefined, body: unknown, cfg: RuntimeConfig, repo: KeyRepository, deps: AdminDeps): Promise<AdminResponse> {
+export async function handleKeys(method: string, id: string | undefined, body: unknown, cfg: RuntimeConfig, repos: ScopeRepos, deps: AdminDeps): Promise<AdminResponse> {
+  const repo = repos.keys;
   const now = Date.now();
   if (id === undefined && method === 'GET') {
     const rows = await repo.list({ include_revoked: true, limit: 1000 });
-    return ok({ data: await Promise.all(rows.map((k) => view(k, cfg, deps))) });
+    return ok({ data: await Promise.all(rows.map((k) => view(k, cfg, deps, repos))) });
   }
   if (id === undefined && method === 'POST') {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return adminError(400, 'invalid_json', 'Expected a JSON object');
     if (typeof (body as Body)['name'] !== 'string') return bad('name', 'required').error;
-    const c = checkFields(cfg, body as Body, now);
+    const c = await checkFields(cfg, body as Body, now, repos);
     if (!c.ok) return c.error;
     const key = `sk-tg-${randomBytes(24).toString('base64url')}`;
+    const mismatch = await teamMismatch(cfg, repos, c.value.user_id, c.value.team_id);
+    if (mismatch) return mismatch;
     const created = await repo.create({ ...c.value, name: c.value.name!, key_hash: hashKey(key), key_prefix: key.slice(0, 10) });
-    return ok({ ...(await view(created, cfg, deps)), key }, 201);
+    return ok({ ...(await view(created, cfg, deps, repos)), key }, 201);
   }
   if (id === undefined) return adminError(405, 'method_not_allowed', `${method} is not allowed on /admin/keys`);
   const existing = await repo.getById(id);
   if (!existing) return adminError(404, 'key_not_found', `No key with id '${id}'`);
   switch (method) {
     case 'GET':
-      return ok(await view(existing, cfg, deps));
+      return ok(await view(existing, cfg, deps, repos));
     case 'PATCH': {
       if (body === null || typeof body !== 'object' || Array.isArray(body)) return adminError(400, 'invalid_json', 'Expected a JSON object');
-      const c = checkFields(cfg, body as Body, now);
+      const c = await checkFields(cfg, body as Body, now, repos);
       if (!c.ok) return c.error;
+      const mismatch = await teamMismatch(cfg, repos, c.value.user_id === undefined ? existing.user_id : c.value.user_id, c.value.team_id === undefined ? existing.team_id : c.value.team_id);
+      if (mismatch) return mismatch;
       const updated = await repo.update(id, c.value);
-      return ok(await view(updated ?? existing, cfg, deps));
+      return ok(await view(updated ?? existing, cfg, deps, repos));
     }
     case 'DELETE': {
       const revoked = await repo.revoke(id);
-      return ok(await view(revoked ?? existing, cfg, deps));
+      return ok(await view(revoked ?? existing, cfg, deps, repos));
     }
     default:
       return adminError(405, 'method_not_allowed', `${method} is not allowed on /admin/keys/{id}`);

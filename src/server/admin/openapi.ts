@@ -4,7 +4,52 @@
 const error = { $ref: '#/components/schemas/Error' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const budget = { type: 'object', additionalProperties: false, required: ['usd'], properties: { usd: { type: ['number', 'string'], description: 'USD, at most 9 decimals' }, period: { enum: ['none', 'daily', 'weekly', 'monthly'], default: 'monthly' } } };
+const budget = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['usd'],
+  properties: {
+    usd: { type: ['number', 'string'], description: 'USD, at most 9 decimals' },
+    period: { enum: ['none', 'daily', 'weekly', 'monthly'], default: 'monthly' },
+    window: { enum: ['calendar', 'rolling'], default: 'calendar', description: 'calendar: the current day/week/month (governance.timezone); rolling: the last 24 h / 7 d / 30 d' },
+  },
+};
+const budgetView = { anyOf: [{ type: 'object', required: ['usd', 'period', 'window'], properties: { usd: { type: 'number' }, period: { type: ['string', 'null'] }, window: { enum: ['calendar', 'rolling'] } } }, { type: 'null' }] };
+const entityWrite = (parents: readonly string[]) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$', description: 'The id; cannot change' },
+    ...Object.fromEntries(parents.map((p) => [p, { type: ['string', 'null'], description: `A ${p} defined in the config or through the API` }])),
+    budget: { anyOf: [budget, { type: 'null' }] },
+    limits,
+    metadata: { type: 'object' },
+  },
+});
+const entityPaths = (plural: string, kind: string, parents: readonly string[]) => ({
+  [`/admin/${plural}`]: {
+    get: { summary: `List ${plural}: the config's (read-only) and the API's`, responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Entity' } } } }) } },
+    post: {
+      summary: `Create a ${kind}`,
+      requestBody: { required: true, content: { 'application/json': { schema: { allOf: [entityWrite(parents), { required: ['name'] }] } } } },
+      responses: { '201': json({ $ref: '#/components/schemas/Entity' }, 'Created'), '400': errorResponse('A field is invalid; `param` names it'), '409': errorResponse('The name exists (`entity_exists`) or is defined in the config (`entity_defined_in_config`)') },
+    },
+  },
+  [`/admin/${plural}/{id}`]: {
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The name' }],
+    get: { summary: `One ${kind} with its spend in the current period`, responses: { '200': json({ $ref: '#/components/schemas/Entity' }), '404': errorResponse(`No such ${kind}`) } },
+    patch: {
+      summary: `Change a ${kind}; applies on every replica within a second`,
+      requestBody: { content: { 'application/json': { schema: entityWrite(parents) } } },
+      responses: { '200': json({ $ref: '#/components/schemas/Entity' }), '400': errorResponse('Invalid field'), '404': errorResponse(`No such ${kind}`), '409': errorResponse('Defined in the config (read-only here)') },
+    },
+    delete: {
+      summary: `Delete a ${kind}. Refused (409 entity_in_use) while keys or members name it, unless force=true: its keys are then revoked and its members detached`,
+      parameters: [{ name: 'force', in: 'query', schema: { type: 'boolean' } }],
+      responses: { '200': json({ $ref: '#/components/schemas/Entity' }), '404': errorResponse(`No such ${kind}`), '409': errorResponse('In use, or defined in the config') },
+    },
+  },
+});
 const limits = { type: 'object', additionalProperties: false, properties: { rpm: { type: 'integer', minimum: 1 }, tpm: { type: 'integer', minimum: 1 }, max_parallel: { type: 'integer', minimum: 1 } } };
 const keyWrite = {
   type: 'object',
@@ -46,7 +91,7 @@ export const ADMIN_OPENAPI = {
           team: { type: ['string', 'null'] },
           org: { type: ['string', 'null'] },
           models: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] },
-          budget: { anyOf: [{ type: 'object', required: ['usd', 'period'], properties: { usd: { type: 'number' }, period: { type: ['string', 'null'] } } }, { type: 'null' }] },
+          budget: budgetView,
           limits: { type: 'object' },
           metadata: { type: 'object' },
           spend_usd: { type: ['number', 'null'] },
@@ -57,11 +102,34 @@ export const ADMIN_OPENAPI = {
         },
       },
       KeyWrite: keyWrite,
+      Entity: {
+        type: 'object',
+        required: ['name', 'kind', 'source', 'budget', 'limits', 'spend_usd', 'reserved_usd'],
+        properties: {
+          name: { type: 'string' },
+          kind: { enum: ['user', 'team', 'org'] },
+          source: { enum: ['config', 'api'], description: 'config: read-only here' },
+          team: { type: ['string', 'null'] },
+          org: { type: ['string', 'null'] },
+          budget: budgetView,
+          limits: { type: 'object' },
+          metadata: { type: 'object' },
+          spend_usd: { type: ['number', 'null'] },
+          reserved_usd: { type: ['number', 'null'] },
+          created_at: { type: ['string', 'null'] },
+          updated_at: { type: ['string', 'null'] },
+          deleted: { type: 'boolean', description: 'Only in the response to DELETE' },
+          revoked_keys: { type: 'integer' },
+          detached_members: { type: 'integer' },
+        },
+      },
       Spend: {
         type: 'object',
-        required: ['scope', 'org', 'period', 'period_id', 'spend_usd', 'reserved_usd', 'spend_nanos', 'reserved_nanos', 'requests', 'in_flight'],
+        required: ['scope', 'org', 'source', 'period', 'period_id', 'spend_usd', 'reserved_usd', 'spend_nanos', 'reserved_nanos', 'requests', 'in_flight'],
         properties: {
-          scope: { type: 'string' }, org: { type: 'string' }, period: { type: 'string' }, period_id: { type: 'string' },
+          scope: { type: 'string' }, org: { type: ['string', 'null'] }, period: { type: 'string' }, period_id: { type: 'string' },
+          source: { enum: ['counters', 'ledger'], description: 'ledger for tags and providers without a budget' },
+          window: { enum: ['calendar', 'rolling'] },
           spend_usd: { type: 'number' }, reserved_usd: { type: 'number' },
           spend_nanos: { type: 'string', description: 'exact, in nano-dollars' }, reserved_nanos: { type: 'string' },
           budget_usd: { type: ['number', 'null'] }, requests: { type: 'integer' }, in_flight: { type: 'integer' },
@@ -92,14 +160,19 @@ export const ADMIN_OPENAPI = {
       patch: { summary: 'Change a key (limits, budget, models, expiry, metadata, name)', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/KeyWrite' } } } }, responses: { '200': json({ $ref: '#/components/schemas/Key' }), '400': errorResponse('Invalid field'), '404': errorResponse('No such key') } },
       delete: { summary: 'Revoke a key (effective on every replica within a second)', responses: { '200': json({ $ref: '#/components/schemas/Key' }), '404': errorResponse('No such key') } },
     },
+    ...entityPaths('users', 'user', ['team', 'org']),
+    ...entityPaths('teams', 'team', ['org']),
+    ...entityPaths('orgs', 'org', []),
     '/admin/spend': {
       get: {
-        summary: 'Spend of a scope in its current budget period, from the counters',
+        summary: 'Spend of a scope in its current budget period or rolling window, from the counters (from the ledger for unbudgeted tags and providers)',
         parameters: [
-          { name: 'scope', in: 'query', required: true, schema: { type: 'string', pattern: '^(key|user|team|org|model|end_user):.+$' } },
-          { name: 'org', in: 'query', schema: { type: 'string' }, description: 'For model scopes (counted per organisation)' },
+          { name: 'scope', in: 'query', required: true, schema: { type: 'string', pattern: '^(key|user|team|org|model|end_user|provider|tag):.+$' } },
+          { name: 'org', in: 'query', schema: { type: 'string' }, description: 'For model, end_user and tag scopes (counted per organisation; default `default`)' },
+          { name: 'from', in: 'query', schema: { type: 'string' }, description: 'Ledger answers only: start of the span (ISO 8601 or ms)' },
+          { name: 'to', in: 'query', schema: { type: 'string' }, description: 'Ledger answers only: end of the span (exclusive)' },
         ],
-        responses: { '200': json({ $ref: '#/components/schemas/Spend' }), '400': errorResponse('Bad scope') },
+        responses: { '200': json({ $ref: '#/components/schemas/Spend' }), '400': errorResponse('Bad scope'), '404': errorResponse('No such key, user, team or org') },
       },
     },
     '/admin/logs': {

@@ -8,6 +8,7 @@ import {
   type ActualUsage,
   type ReserveRequest,
   type ReserveResult,
+  type RollingWindow,
   type ScopeUsage,
   type SettleResult,
 } from '../counter-store.js';
@@ -18,13 +19,25 @@ interface BudgetCell {
   spent: bigint;
   reserved: bigint;
   requests: number;
+  /** When the period's counters may be forgotten (ScopeRequest.retainUntil); absent: kept. */
+  retainUntil?: number;
+}
+
+/** A rolling budget's bucket: spend and requests admitted in one bucketMs; forgotten once out of every window. */
+interface BucketCell extends BudgetCell {
+  readonly forgetAt: number;
 }
 
 interface HeldScope {
+  readonly scope: string;
   readonly scopeKey: string;
+  /** Holds the reservation (and, for calendar periods, spend and requests). */
   readonly budgetKey: string;
+  /** Rolling budgets: the admission bucket, which receives the spend. */
+  readonly bucket?: { readonly key: string; readonly forgetAt: number };
   readonly rpm: boolean;
   readonly tpm: boolean;
+  readonly retainUntil?: number;
 }
 
 /** How long a settled record is remembered, for idempotent duplicate settles. */
@@ -48,9 +61,11 @@ export interface CounterTableOptions {
 
 const scopeKeyOf = (org: string, scope: string): string => `${escapePart(org)}:${escapePart(scope)}`;
 const budgetKeyOf = (scopeKey: string, periodId: string): string => `${scopeKey}:${escapePart(periodId)}`;
+const bucketKeyOf = (budgetKey: string, index: number): string => `${budgetKey}:w${index}`;
 
 export class CounterTable {
   private readonly budgets = new Map<string, BudgetCell>();
+  private readonly buckets = new Map<string, BucketCell>();
   private readonly rpm = new Map<string, SlidingLog>();
   private readonly tpm = new Map<string, SlidingLog>();
   private readonly inFlight = new Map<string, number>();
@@ -77,8 +92,8 @@ export class CounterTable {
     for (const s of req.scopes) {
       const scopeKey = scopeKeyOf(req.org, s.scope);
       const budgetKey = budgetKeyOf(scopeKey, s.periodId);
-      const b = this.budgets.get(budgetKey);
-      const current = b === undefined ? 0n : b.spent + b.reserved;
+      const b = this.budgetCell(budgetKey);
+      const current = s.window ? (b?.reserved ?? 0n) + this.windowSum(budgetKey, s.window, now).spent : b === undefined ? 0n : b.spent + b.reserved;
       const limit = s.budgetNanos ?? INT64_MAX;
       if (current + req.costNanos > limit) {
         return { ok: false, scope: s.scope, limit: 'budget', limitValue: limit, current, requested: req.costNanos, retryAfterMs: null };
@@ -107,15 +122,18 @@ export class CounterTable {
           return { ok: false, scope: s.scope, limit: 'concurrency', limitValue: s.maxParallel, current: f, requested: 1, retryAfterMs: null };
         }
       }
-      held.push({ scopeKey, budgetKey, rpm: s.rpm !== undefined, tpm: s.tpm !== undefined });
+      const bucket = s.window ? this.bucketOf(budgetKey, s.window, now) : undefined;
+      held.push({ scope: s.scope, scopeKey, budgetKey, ...(bucket ? { bucket } : {}), ...(s.retainUntil !== undefined ? { retainUntil: s.retainUntil } : {}), rpm: s.rpm !== undefined, tpm: s.tpm !== undefined });
     }
 
     // Phase 2: every scope passed; write them all.
     for (const h of held) {
-      let b = this.budgets.get(h.budgetKey);
+      let b = this.budgetCell(h.budgetKey);
       if (b === undefined) this.budgets.set(h.budgetKey, (b = { spent: 0n, reserved: 0n, requests: 0 }));
+      if (h.retainUntil !== undefined) b.retainUntil = h.retainUntil;
       b.reserved += req.costNanos;
-      b.requests += 1;
+      if (h.bucket) this.bucketCell(h.bucket).requests += 1;
+      else b.requests += 1;
       if (h.rpm) logOf(this.rpm, h.scopeKey).add(now, 1, id);
       if (h.tpm) logOf(this.tpm, h.scopeKey).add(now, req.tokens, id);
       this.inFlight.set(h.scopeKey, (this.inFlight.get(h.scopeKey) ?? 0) + 1);
@@ -133,9 +151,11 @@ export class CounterTable {
     const r = this.records.get(id);
     if (r === undefined) return { applied: false, reason: 'unknown' };
     if (r.state === 'settled') return { applied: false, reason: 'already_settled' };
+    const billed = actual.scopes === undefined ? undefined : new Set(actual.scopes);
+    const bills = (h: HeldScope): boolean => billed === undefined || billed.has(h.scope);
     for (const h of r.scopes) {
-      const b = this.budgets.get(h.budgetKey);
-      if (b !== undefined && b.spent + actual.costNanos > INT64_MAX) {
+      const b = h.bucket ? this.buckets.get(h.bucket.key) : this.budgetCell(h.budgetKey);
+      if (bills(h) && b !== undefined && b.spent + actual.costNanos > INT64_MAX) {
         throw new RangeError(`spend on ${h.budgetKey} would pass 2^63 nano-dollars`);
       }
     }
@@ -143,20 +163,26 @@ export class CounterTable {
     // A lease that lapsed but was not reaped yet is still fully reserved: settle it as live.
     if (!afterExpiry) this.unreserve(r);
     for (const h of r.scopes) {
-      let b = this.budgets.get(h.budgetKey);
-      if (b === undefined) this.budgets.set(h.budgetKey, (b = { spent: 0n, reserved: 0n, requests: 0 }));
-      b.spent += actual.costNanos;
+      const billedHere = bills(h);
+      if (billedHere && h.bucket) this.bucketCell(h.bucket).spent += actual.costNanos;
+      else if (billedHere) {
+        let b = this.budgetCell(h.budgetKey);
+        if (b === undefined) this.budgets.set(h.budgetKey, (b = { spent: 0n, reserved: 0n, requests: 0 }));
+        b.spent += actual.costNanos;
+      }
       // Tokens stay attributed to the admission instant; correct them while still in the window.
-      if (h.tpm) this.tpm.get(h.scopeKey)?.reweigh(id, actual.tokens);
+      if (h.tpm) this.tpm.get(h.scopeKey)?.reweigh(id, billedHere ? actual.tokens : 0);
     }
     this.retire(r, 'settled');
     return { applied: true, afterExpiry };
   }
 
-  usage(org: string, scope: string, periodId: string, now: number): ScopeUsage {
+  usage(org: string, scope: string, periodId: string, now: number, window?: RollingWindow): ScopeUsage {
     this.reap(now);
     const scopeKey = scopeKeyOf(org, scope);
-    const b = this.budgets.get(budgetKeyOf(scopeKey, periodId));
+    const budgetKey = budgetKeyOf(scopeKey, periodId);
+    const cell = this.budgetCell(budgetKey);
+    const b = window ? { ...this.windowSum(budgetKey, window, now), reserved: cell?.reserved ?? 0n } : cell;
     const rpm = this.rpm.get(scopeKey);
     const tpm = this.tpm.get(scopeKey);
     rpm?.prune(now);
@@ -169,6 +195,43 @@ export class CounterTable {
       requestsLastMinute: rpm?.size ?? 0,
       tokensLastMinute: tpm?.total ?? 0,
     };
+  }
+
+  /** A period's cell, unless its retainUntil (wall clock, like Redis' key expiry) has passed. */
+  private budgetCell(key: string): BudgetCell | undefined {
+    const c = this.budgets.get(key);
+    if (c?.retainUntil !== undefined && c.retainUntil <= Date.now()) {
+      this.budgets.delete(key);
+      return undefined;
+    }
+    return c;
+  }
+
+  /** Spend and requests of a rolling budget's buckets in the window ending now. */
+  private windowSum(budgetKey: string, w: RollingWindow, now: number): { spent: bigint; requests: number } {
+    const current = Math.floor(now / w.bucketMs);
+    let spent = 0n;
+    let requests = 0;
+    for (let i = current - w.buckets + 1; i <= current; i++) {
+      const c = this.buckets.get(bucketKeyOf(budgetKey, i));
+      if (c) {
+        spent += c.spent;
+        requests += c.requests;
+      }
+    }
+    return { spent, requests };
+  }
+
+  /** The bucket a request admitted now is billed to, and when it has left every window. */
+  private bucketOf(budgetKey: string, w: RollingWindow, now: number): { key: string; forgetAt: number } {
+    const index = Math.floor(now / w.bucketMs);
+    return { key: bucketKeyOf(budgetKey, index), forgetAt: (index + w.buckets) * w.bucketMs };
+  }
+
+  private bucketCell(b: { readonly key: string; readonly forgetAt: number }): BucketCell {
+    let c = this.buckets.get(b.key);
+    if (c === undefined) this.buckets.set(b.key, (c = { spent: 0n, reserved: 0n, requests: 0, forgetAt: b.forgetAt }));
+    return c;
   }
 
   /** Returns the reserved budget and concurrency slots of lapsed leases; RPM/TPM entries stay. */
@@ -191,6 +254,8 @@ export class CounterTable {
   private sweepIdle(now: number): void {
     if (now < this.nextSweep) return;
     this.nextSweep = now + RATE_WINDOW_MS;
+    for (const [k, c] of this.buckets) if (c.forgetAt <= now) this.buckets.delete(k);
+    for (const k of this.budgets.keys()) this.budgetCell(k);
     for (const logs of [this.rpm, this.tpm]) {
       for (const [k, log] of logs) {
         log.prune(now);
@@ -201,7 +266,7 @@ export class CounterTable {
 
   private unreserve(r: Reservation): void {
     for (const h of r.scopes) {
-      const b = this.budgets.get(h.budgetKey);
+      const b = this.budgetCell(h.budgetKey);
       if (b !== undefined) b.reserved -= r.cost;
       const f = (this.inFlight.get(h.scopeKey) ?? 0) - 1;
       if (f > 0) this.inFlight.set(h.scopeKey, f);

@@ -14,10 +14,11 @@ import {
   type CounterStore,
   type ReserveRequest,
   type ReserveResult,
+  type RollingWindow,
   type ScopeUsage,
   type SettleResult,
 } from '../counter-store.js';
-import { checkActual, checkNow, checkReserveRequest, parseReservationId } from '../reserve-request.js';
+import { checkActual, checkNow, checkReserveRequest, checkWindow, parseReservationId } from '../reserve-request.js';
 import { BreakerTable } from './breaker-table.js';
 import { CounterTable } from './counter-table.js';
 
@@ -57,10 +58,11 @@ export class MemoryCounterStore implements CounterStore {
     return this.settle(reservationId, { costNanos: 0n, tokens: 0 });
   }
 
-  async getUsage(org: string, scope: string, periodId: string, now?: number): Promise<ScopeUsage> {
+  async getUsage(org: string, scope: string, periodId: string, now?: number, window?: RollingWindow): Promise<ScopeUsage> {
     this.open();
     checkNow(now);
-    return this.counters.usage(org, scope, periodId, now ?? Date.now());
+    if (window) checkWindow(window);
+    return this.counters.usage(org, scope, periodId, now ?? Date.now(), window);
   }
 
   async recordOutcome(outcome: BreakerOutcome): Promise<BreakerSnapshot> {

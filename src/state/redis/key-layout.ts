@@ -5,7 +5,11 @@
 //
 //   P:leases                 zset   reservation id → lease deadline (ms)
 //   P:r:<req>                hash   reservation record (state, cost, tokens, scopes); TTL = retention
-//   P:b:<period>:<scope>     hash   spent, reserved (nano-dollars, int64), requests
+//   P:b:<period>:<scope>     hash   spent, reserved (nano-dollars, int64), requests; for a rolling
+//                                   budget only `reserved` (its series id is the period); expires
+//                                   at the caller's retainUntil, if any
+//   P:w:<period>:<i>:<scope> hash   rolling budget bucket i (= floor(ms / bucketMs)): spent, requests;
+//                                   expires once out of every window
 //   P:rpm:<scope>            zset   reservation id → admission time; sliding 60 s log
 //   P:tpm:<scope>            zset   "<tokens>|<reservation id>" → admission time; sliding 60 s log
 //   P:tpms:<scope>           string sum of the tokens in P:tpm:<scope>

@@ -15,11 +15,10 @@ import {
   type BreakerOutcome,
   type BreakerPolicy,
   type BreakerSnapshot,
-  type BreakerStateName,
   type CounterStore,
-  type LimitKind,
   type ReserveRequest,
   type ReserveResult,
+  type RollingWindow,
   type ScopeUsage,
   type SettleResult,
 } from '../counter-store.js';
@@ -27,14 +26,17 @@ import {
   checkActual,
   checkNow,
   checkReserveRequest,
+  checkWindow,
   escapePart,
   parseReservationId,
   resolveBreakerPolicy,
 } from '../reserve-request.js';
 import { admitScript, outcomeScript, stateScript } from './breaker-scripts.js';
+import { checkEvictionPolicy, REQUIRED_POLICY, type EvictionCheck, type StateMisconfiguredError } from './eviction-policy.js';
 import { breakerKey, checkKeyPrefix, DEFAULT_KEY_PREFIX, leasesKey, orgPrefix, recordKey } from './key-layout.js';
 import type { LuaScript, RedisClient } from './lua-script.js';
 import { reserveScript, settleScript, usageScript } from './reservation-scripts.js';
+import { limitKind, list, num, snapshot, stateName, str } from './script-replies.js';
 
 export interface RedisCounterStoreOptions {
   readonly leaseTtlMs?: number;
@@ -45,6 +47,11 @@ export interface RedisCounterStoreOptions {
   readonly keyPrefix?: string;
   /** Treat the URL as one seed node of a Redis Cluster. */
   readonly cluster?: boolean;
+  /**
+   * Told when the eviction policy cannot be read (CONFIG disabled): the store runs, unverified.
+   * Default: a process warning (TOLLGATE_REDIS_EVICTION_UNCHECKED).
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
@@ -56,6 +63,9 @@ export class RedisCounterStore implements CounterStore {
   private readonly leaseTtlMs: number;
   private readonly retentionMs: number;
   private lastError: Error | null = null;
+  /** Set while the server would evict our keys: every operation fails as unavailable. */
+  private misconfigured: StateMisconfiguredError | null = null;
+  private readonly onWarning: (message: string) => void;
 
   /** Takes ownership of `client` (close() quits it). Prefer openRedisCounterStore(). */
   constructor(
@@ -65,6 +75,7 @@ export class RedisCounterStore implements CounterStore {
     this.keyPrefix = checkKeyPrefix(opts.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.retentionMs = opts.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_MS;
+    this.onWarning = opts.onWarning ?? ((m) => process.emitWarning(m, { code: 'TOLLGATE_REDIS_EVICTION_UNCHECKED' }));
     // Without a listener ioredis reports errors on stderr; we surface them per call instead.
     client.on('error', (err: Error) => {
       this.lastError = err;
@@ -93,6 +104,9 @@ export class RedisCounterStore implements CounterStore {
         s.rpm === undefined ? '' : String(s.rpm),
         s.tpm === undefined ? '' : String(s.tpm),
         s.maxParallel === undefined ? '' : String(s.maxParallel),
+        s.window === undefined ? '' : String(s.window.bucketMs),
+        s.window === undefined ? '' : String(s.window.buckets),
+        s.retainUntil === undefined ? '' : String(s.retainUntil),
       );
     }
     const reply = list(await this.run(reserveScript, [leasesKey(P), recordKey(P, requestPart)], args));
@@ -121,6 +135,7 @@ export class RedisCounterStore implements CounterStore {
     const reply = list(
       await this.run(settleScript, [leasesKey(P), recordKey(P, requestPart)], [
         P, requestPart, String(this.retentionMs), actual.costNanos.toString(), String(actual.tokens),
+        actual.scopes === undefined ? '*' : String(actual.scopes.length), ...(actual.scopes ?? []).map(escapePart),
       ]),
     );
     if (num(reply[0]) === 1) return { applied: true, afterExpiry: num(reply[1]) === 1 };
@@ -132,12 +147,14 @@ export class RedisCounterStore implements CounterStore {
     return this.settle(reservationId, { costNanos: 0n, tokens: 0 });
   }
 
-  async getUsage(org: string, scope: string, periodId: string, now?: number): Promise<ScopeUsage> {
+  async getUsage(org: string, scope: string, periodId: string, now?: number, window?: RollingWindow): Promise<ScopeUsage> {
     checkNow(now);
+    if (window) checkWindow(window);
     const P = orgPrefix(this.keyPrefix, escapePart(org));
     const r = list(
       await this.run(usageScript, [leasesKey(P)], [
         P, now === undefined ? '' : String(now), String(this.retentionMs), escapePart(scope), escapePart(periodId),
+        window ? String(window.bucketMs) : '', window ? String(window.buckets) : '',
       ]),
     );
     return {
@@ -188,7 +205,26 @@ export class RedisCounterStore implements CounterStore {
     return { allowed: num(r[0]) === 1, state: stateName(r[1]), probe: num(r[2]) === 1, retryAfterMs: retry < 0 ? null : retry };
   }
 
+  /**
+   * Reads the server's maxmemory-policy (eviction-policy.ts). A policy that may evict makes every
+   * operation fail until a later check (at the next reconnection) finds it fixed.
+   */
+  async verifyEvictionPolicy(): Promise<EvictionCheck> {
+    const r = await checkEvictionPolicy(this.client);
+    this.misconfigured = r.ok === false ? r.error : null;
+    if (r.ok === 'unknown') this.onWarning(`Cannot read Redis maxmemory-policy (${r.reason}); make sure it is ${REQUIRED_POLICY}, or budget counters may be evicted`);
+    return r;
+  }
+
+  /** Checks the policy again on every (re)connection: a failover may reach another server. */
+  watchEvictionPolicy(): void {
+    this.client.on('ready', () => {
+      this.verifyEvictionPolicy().catch((err: unknown) => this.onWarning(`Could not check Redis maxmemory-policy: ${err instanceof Error ? err.message : String(err)}`));
+    });
+  }
+
   async ping(): Promise<void> {
+    if (this.misconfigured) throw new StateUnavailableError(this.misconfigured.message, this.misconfigured);
     try {
       await this.client.ping();
     } catch (err) {
@@ -206,6 +242,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private async run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    if (this.misconfigured) throw new StateUnavailableError(this.misconfigured.message, this.misconfigured);
     try {
       return await script.run(this.client, keys, args);
     } catch (err) {
@@ -229,6 +266,15 @@ export async function openRedisCounterStore(url: string, opts: RedisCounterStore
   // Give the first connection a moment so requests right after start-up do not fail spuriously;
   // an unreachable server is not fatal here (fail-open may be configured): ping() reports it.
   await waitReady(client, opts.connectTimeoutMs ?? 2_000);
+  if (client.status === 'ready') {
+    // A server that may evict our counters is refused outright: starting would mean overspend.
+    const r = await store.verifyEvictionPolicy().catch(() => undefined);
+    if (r?.ok === false) {
+      await store.close();
+      throw r.error;
+    }
+  }
+  store.watchEvictionPolicy();
   return store;
 }
 
@@ -274,41 +320,4 @@ function waitReady(client: RedisClient, timeoutMs: number): Promise<void> {
     client.once('ready', done);
     client.once('error', done);
   });
-}
-
-// ---- reply decoding: a shape we did not write is a bug, not an outage ----
-
-function list(v: unknown): readonly unknown[] {
-  if (!Array.isArray(v)) throw new TypeError(`unexpected script reply: ${String(v)}`);
-  return v;
-}
-
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  throw new TypeError(`expected an integer in the script reply, got ${String(v)}`);
-}
-
-function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  if (Buffer.isBuffer(v)) return v.toString();
-  throw new TypeError(`expected a string in the script reply, got ${String(v)}`);
-}
-
-function limitKind(v: unknown): LimitKind {
-  const s = str(v);
-  if (s === 'budget' || s === 'rpm' || s === 'tpm' || s === 'concurrency') return s;
-  throw new TypeError(`unexpected limit kind ${s}`);
-}
-
-function stateName(v: unknown): BreakerStateName {
-  const s = str(v);
-  if (s === 'closed' || s === 'open' || s === 'half_open') return s;
-  throw new TypeError(`unexpected breaker state ${s}`);
-}
-
-function snapshot(r: readonly unknown[]): BreakerSnapshot {
-  const u = num(r[1]);
-  return { state: stateName(r[0]), openUntil: u === 0 ? null : u, consecutiveFailures: num(r[2]) };
 }

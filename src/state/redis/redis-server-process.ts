@@ -48,11 +48,12 @@ function pingOnce(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServerProcess> {
+/** `args` are extra redis-server options (e.g. `--maxmemory-policy allkeys-lru`); later ones win. */
+export async function startRedisServer(args: readonly string[] = []): Promise<RedisServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', ...args],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -8,58 +8,13 @@
 // a late settle still adds the spend the provider billed.
 
 import { RETRY_SCAN_LIMIT } from '../counter-store.js';
+import { LEASE_HELPERS } from './reservation-helpers.js';
 import { LUA_PRELUDE, LuaScript } from './lua-script.js';
-
-/** Lapsed leases reaped per call; past this the checks stay conservative until the next call. */
-const REAP_BATCH = 1000;
-
-const LEASE_HELPERS = `
--- Gives back what a live reservation holds: reserved budget and one concurrency slot per scope.
--- Its RPM/TPM entries stay: the request was made.
-local function unreserve(P, r)
-  for i = 1, tonumber(r.n) do
-    local s = r['s' .. i]
-    if r.c ~= '0' then
-      redis.call('HINCRBY', P .. ':b:' .. r['p' .. i] .. ':' .. s, 'reserved', '-' .. r.c)
-    end
-    if redis.call('HINCRBY', P .. ':c', s, -1) <= 0 then redis.call('HDEL', P .. ':c', s) end
-  end
-end
-
-local function reap(P, now, keep)
-  local lk = P .. ':leases'
-  local ids = redis.call('ZRANGEBYSCORE', lk, '-inf', now, 'LIMIT', 0, ${REAP_BATCH})
-  for _, id in ipairs(ids) do
-    local rk = P .. ':r:' .. id
-    local r = load(rk)
-    if r and r.st == 'live' then
-      unreserve(P, r)
-      redis.call('HSET', rk, 'st', 'expired')
-      redis.call('PEXPIRE', rk, keep)
-    end
-    redis.call('ZREM', lk, id)
-  end
-end
-
--- TPM log members are "<tokens>|<reservation id>".
-local function tokensOf(member)
-  return tonumber(string.match(member, '^(%d+)|'))
-end
-
-local function pruneTpm(zk, sk, cutoff)
-  local old = redis.call('ZRANGEBYSCORE', zk, '-inf', cutoff)
-  if #old == 0 then return end
-  local freed = 0
-  for _, m in ipairs(old) do freed = freed + tokensOf(m) end
-  redis.call('ZREMRANGEBYSCORE', zk, '-inf', cutoff)
-  if redis.call('ZCARD', zk) == 0 then redis.call('DEL', sk) else redis.call('DECRBY', sk, freed) end
-end
-`;
 
 /**
  * KEYS: P:leases, P:r:<req>.
  * ARGV: P, req, now|'', leaseTtlMs, retentionMs, cost, tokens, n, then per scope:
- *       scope, period, budget|'', rpm|'', tpm|'', maxParallel|''.
+ *       scope, period, budget|'', rpm|'', tpm|'', maxParallel|'', bucketMs|'', buckets|'', retainUntil|''.
  * Returns {1, expiresAt} | {0, scopeIndex, limit, limitValue, current, retryAfterMs|-1} | {2, state}.
  */
 export const reserveScript = new LuaScript(
@@ -82,10 +37,16 @@ local ck = P .. ':c'
 
 -- Phase 1: check every scope. Nothing below writes a counter until all have passed.
 for i = 1, n do
-  local o = 8 + (i - 1) * 6
+  local o = 8 + (i - 1) * 9
   local s, p, blim, rpm, tpm, par = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6]
+  local wms, wn = ARGV[o + 7], ARGV[o + 8]
   local b = redis.call('HMGET', P .. ':b:' .. p .. ':' .. s, 'spent', 'reserved')
   local cur = dadd(dec(b[1]), dec(b[2]))
+  if wms ~= '' then
+    -- Rolling: the live reservations plus what the window's buckets spent.
+    local spent = windowSum(P, p, s, math.floor(now / tonumber(wms)), tonumber(wn))
+    cur = dadd(dec(b[2]), spent)
+  end
   -- Unlimited still means "fits in int64", so HINCRBY below can never fail half-way.
   local lim = blim
   if lim == '' then lim = INT64_MAX end
@@ -137,11 +98,26 @@ end
 local exp = now + leaseTtl
 local rec = {'st', 'live', 'c', cost, 'k', ARGV[7], 'n', ARGV[8], 'x', exp}
 for i = 1, n do
-  local o = 8 + (i - 1) * 6
+  local o = 8 + (i - 1) * 9
   local s, p, rpm, tpm = ARGV[o + 1], ARGV[o + 2], ARGV[o + 4], ARGV[o + 5]
+  local wms, wn = ARGV[o + 7], ARGV[o + 8]
   local bk = P .. ':b:' .. p .. ':' .. s
   if cost ~= '0' then redis.call('HINCRBY', bk, 'reserved', cost) end
-  redis.call('HINCRBY', bk, 'requests', 1)
+  if ARGV[o + 9] ~= '' then redis.call('PEXPIREAT', bk, ARGV[o + 9]) end
+  if wms == '' then
+    redis.call('HINCRBY', bk, 'requests', 1)
+  else
+    -- The admission bucket takes the request now and the spend at settlement; it expires once
+    -- it has left every window (plus one bucket of slack for a late settle).
+    local idx = math.floor(now / tonumber(wms))
+    local wk = bucketKey(P, p, idx, s)
+    redis.call('HINCRBY', wk, 'requests', 1)
+    redis.call('PEXPIRE', wk, (tonumber(wn) + 1) * tonumber(wms))
+    rec[#rec + 1] = 'q' .. i
+    rec[#rec + 1] = string.format('%d', idx)
+    rec[#rec + 1] = 'w' .. i
+    rec[#rec + 1] = string.format('%d', (tonumber(wn) + 1) * tonumber(wms))
+  end
   local flags = ''
   if rpm ~= '' then
     local zk = P .. ':rpm:' .. s
@@ -174,7 +150,8 @@ return {1, exp}
 );
 
 /**
- * KEYS: P:leases, P:r:<req>.  ARGV: P, req, retentionMs, actualCost, actualTokens.
+ * KEYS: P:leases, P:r:<req>.  ARGV: P, req, retentionMs, actualCost, actualTokens, m, then m
+ * scopes to bill ('*' instead of m: every scope). Unbilled scopes give back their reservation only.
  * Returns {1, afterExpiry 0|1} | {0, 'unknown'|'already_settled'}.
  */
 export const settleScript = new LuaScript(
@@ -186,13 +163,24 @@ if KEYS[1] ~= P .. ':leases' or KEYS[2] ~= P .. ':r:' .. rid then
   return redis.error_reply('ERR tollgate: keys do not match the org prefix')
 end
 local keep, actual, atok = tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local all = ARGV[6] == '*'
 local r = load(KEYS[2])
 if not r then return {0, 'unknown'} end
 if r.st == 'settled' then return {0, 'already_settled'} end
 local n = tonumber(r.n)
+local billed = {}
+if not all then
+  for j = 1, tonumber(ARGV[6]) do billed[ARGV[6 + j]] = true end
+end
+local function bills(s) return all or billed[s] == true end
+-- Where scope i's spend goes: its admission bucket (rolling) or its period cell.
+local function spendKey(i)
+  if r['q' .. i] then return bucketKey(P, r['p' .. i], tonumber(r['q' .. i]), r['s' .. i]) end
+  return P .. ':b:' .. r['p' .. i] .. ':' .. r['s' .. i]
+end
 for i = 1, n do
-  local bk = P .. ':b:' .. r['p' .. i] .. ':' .. r['s' .. i]
-  if dcmp(dadd(dec(redis.call('HGET', bk, 'spent')), actual), INT64_MAX) > 0 then
+  local bk = spendKey(i)
+  if bills(r['s' .. i]) and dcmp(dadd(dec(redis.call('HGET', bk, 'spent')), actual), INT64_MAX) > 0 then
     return redis.error_reply('ERR tollgate: spend would pass 2^63 nano-dollars on ' .. bk)
   end
 end
@@ -204,7 +192,14 @@ if live then
 end
 for i = 1, n do
   local s = r['s' .. i]
-  if actual ~= '0' then redis.call('HINCRBY', P .. ':b:' .. r['p' .. i] .. ':' .. s, 'spent', actual) end
+  local here = bills(s)
+  local tok = atok
+  if not here then tok = '0' end
+  if here and actual ~= '0' then
+    local sk = spendKey(i)
+    redis.call('HINCRBY', sk, 'spent', actual)
+    if r['w' .. i] then redis.call('PEXPIRE', sk, tonumber(r['w' .. i])) end
+  end
   if string.find(r['f' .. i], 't', 1, true) then
     -- Tokens stay attributed to the admission instant; correct the entry while it is in the log.
     local zk, sk = P .. ':tpm:' .. s, P .. ':tpms:' .. s
@@ -212,8 +207,8 @@ for i = 1, n do
     local score = redis.call('ZSCORE', zk, old)
     if score then
       redis.call('ZREM', zk, old)
-      redis.call('ZADD', zk, score, atok .. '|' .. rid)
-      local d = tonumber(atok) - tonumber(r.k)
+      redis.call('ZADD', zk, score, tok .. '|' .. rid)
+      local d = tonumber(tok) - tonumber(r.k)
       if d ~= 0 then redis.call('INCRBY', sk, d) end
     end
   end
@@ -227,7 +222,7 @@ return {1, 1}
 );
 
 /**
- * KEYS: P:leases.  ARGV: P, now|'', retentionMs, scope, period.
+ * KEYS: P:leases.  ARGV: P, now|'', retentionMs, scope, period, bucketMs|'', buckets|''.
  * Returns {spent, reserved, requests, inFlight, requestsLastMinute, tokensLastMinute} as strings.
  */
 export const usageScript = new LuaScript(
@@ -240,6 +235,11 @@ local now, keep, s, p = clock(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 reap(P, now, keep)
 local cutoff = now - WINDOW
 local b = redis.call('HMGET', P .. ':b:' .. p .. ':' .. s, 'spent', 'reserved', 'requests')
+if ARGV[6] ~= '' then
+  local spent, requests = windowSum(P, p, s, math.floor(now / tonumber(ARGV[6])), tonumber(ARGV[7]))
+  b[1] = spent
+  b[3] = tostring(requests)
+end
 local zr = P .. ':rpm:' .. s
 redis.call('ZREMRANGEBYSCORE', zr, '-inf', cutoff)
 local zk, sk = P .. ':tpm:' .. s, P .. ':tpms:' .. s

@@ -5,9 +5,11 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import { describeError } from '../db-error-kind.js';
 import { StorageMigrationError } from '../storage-errors.js';
 import * as initial from './0001-initial.js';
+import * as entityTombstones from './0002-entity-tombstones.js';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_entity_tombstones': entityTombstones,
 });
 
 const provider: MigrationProvider = {

@@ -1,0 +1,94 @@
+// Users, teams and orgs, and the ledger sums behind /admin/spend for tags, providers and end users:
+// part of the storage conformance suite, registered by storageConformance (which empties the
+// tables before each test); not run on its own.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EntityRepository } from './entity-repository.js';
+import { KeyRepository } from './key-repository.js';
+import { toLedgerRecord } from './ledger-entry.js';
+import { insertLedgerRecords } from './ledger-insert.js';
+import { sumSpendByScope, sumSpendByTag } from './ledger-queries.js';
+import type { Storage } from './storage.js';
+import { EntityConflictError } from './storage-errors.js';
+import { entry } from './storage.conformance.js';
+
+const T0 = 1_700_000_000_000;
+
+export function governanceConformance(get: () => Storage): void {
+    test('creates, lists, updates and tombstones users, teams and orgs; replicas see deletions', async () => {
+      let clock = T0;
+      const repo = new EntityRepository(get().db, { now: () => clock });
+      const org = await repo.create('org', { id: 'acme', budget_nanos: 2n ** 62n + 5n, budget_period: 'monthly', limits: { rpm: 100 } });
+      assert.deepEqual(org, {
+        kind: 'org', id: 'acme', team_id: null, org_id: null, budget_nanos: 2n ** 62n + 5n, budget_period: 'monthly', budget_window: null,
+        limits: { rpm: 100 }, metadata: {}, created_at: T0, updated_at: T0, deleted_at: null,
+      });
+      clock += 1;
+      await repo.create('team', { id: 'search', org_id: 'acme', budget_nanos: 5n, budget_period: 'daily', budget_window: 'rolling' });
+      await repo.create('user', { id: 'alice', team_id: 'search', metadata: { owner: 'ops' } });
+      await repo.create('user', { id: 'bob', org_id: 'acme' });
+      await assert.rejects(repo.create('user', { id: 'alice' }), (e: unknown) => e instanceof EntityConflictError && e.status === 409);
+      await assert.rejects(repo.create('org', { id: 'x', team_id: 'search' }), RangeError);
+
+      assert.equal((await repo.get('team', 'search'))?.budget_window, 'rolling');
+      assert.equal((await repo.get('user', 'alice'))?.team_id, 'search');
+      assert.deepEqual((await repo.list('user')).map((e) => e.id), ['alice', 'bob']);
+      assert.deepEqual((await repo.list('user', { team_id: 'search' })).map((e) => e.id), ['alice']);
+      assert.deepEqual(await repo.members('org', 'acme'), { users: 1, teams: 1 });
+      assert.deepEqual(await repo.members('team', 'search'), { users: 1, teams: 0 });
+
+      clock += 1;
+      const patched = await repo.update('user', 'alice', { budget_nanos: 7n, limits: { tpm: 9 } });
+      assert.equal(patched?.budget_nanos, 7n);
+      assert.deepEqual(patched?.limits, { tpm: 9 });
+      assert.deepEqual(patched?.metadata, { owner: 'ops' }, 'fields absent from the patch are kept');
+      assert.equal(patched?.updated_at, T0 + 2);
+      assert.equal(await repo.update('user', 'nobody', { budget_nanos: 1n }), undefined);
+
+      clock += 1;
+      assert.equal((await repo.delete('user', 'bob'))?.deleted_at, T0 + 3);
+      assert.equal(await repo.delete('user', 'bob'), undefined, 'deleting twice finds nothing alive');
+      assert.equal(await repo.get('user', 'bob'), undefined);
+      assert.equal((await repo.get('user', 'bob', { include_deleted: true }))?.deleted_at, T0 + 3);
+      assert.deepEqual((await repo.list('user')).map((e) => e.id), ['alice']);
+      // Replicas poll for changes: oldest change first, deletions included.
+      assert.deepEqual((await repo.list('user', { updated_since: T0 + 2 })).map((e) => [e.id, e.deleted_at]), [['alice', null], ['bob', T0 + 3]]);
+      assert.equal(await repo.update('user', 'bob', { budget_nanos: 1n }), undefined, 'a tombstone is not updated');
+
+      clock += 1;
+      const revived = await repo.create('user', { id: 'bob', team_id: 'search' });
+      assert.deepEqual([revived.deleted_at, revived.team_id, revived.org_id, revived.created_at], [null, 'search', null, T0 + 4]);
+
+      clock += 1;
+      assert.equal(await repo.detachMembers('org', 'acme'), 1);
+      assert.equal((await repo.get('team', 'search'))?.org_id, null);
+      assert.equal(await repo.detachMembers('team', 'search'), 2);
+      assert.deepEqual(await repo.members('team', 'search'), { users: 0, teams: 0 });
+      assert.equal((await repo.get('user', 'alice'))?.updated_at, T0 + 5, 'detaching is a change replicas see');
+
+      const keys = new KeyRepository(get().db, { now: () => clock });
+      await keys.create({ name: 'k1', key_hash: 'h1', key_prefix: 'p', user_id: 'alice', budget_window: 'rolling' });
+      await keys.create({ name: 'k2', key_hash: 'h2', key_prefix: 'p', team_id: 'search' });
+      assert.equal((await keys.getByHash('h1'))?.budget_window, 'rolling');
+      assert.equal(await keys.countReferencing('user', 'alice'), 1);
+      assert.equal(await keys.revokeReferencing('team', 'search'), 1);
+      assert.equal(await keys.countReferencing('team', 'search'), 0);
+      assert.equal(await keys.revokeReferencing('team', 'search'), 0);
+    });
+
+    test('sums spend per tag, per provider and per end user, exactly and case-sensitively', async () => {
+      await insertLedgerRecords(get().db, [
+        toLedgerRecord(entry(1, { tags: ['nightly', 'eval'], provider: 'openai', end_user: 'e1', cost_nanos: 2n ** 60n, input_tokens: 1, output_tokens: 2 })),
+        toLedgerRecord(entry(2, { tags: ['nightly'], provider: 'azure', end_user: 'e1', cost_nanos: 20n })),
+        toLedgerRecord(entry(3, { tags: ['Nightly', 'night_ly', 'nightlyx'], cost_nanos: 400n })),
+        toLedgerRecord(entry(4, { tags: [], cost_nanos: 800n })),
+      ]);
+      assert.deepEqual(await sumSpendByTag(get().db, 'nightly'), { cost_nanos: 2n ** 60n + 20n, requests: 2, input_tokens: 11, output_tokens: 7 });
+      assert.equal((await sumSpendByTag(get().db, 'nightly', { from: T0 + 2 })).cost_nanos, 20n);
+      assert.equal((await sumSpendByTag(get().db, 'night_ly')).cost_nanos, 400n, 'an underscore is not a wildcard');
+      assert.equal((await sumSpendByTag(get().db, 'Nightly')).requests, 1);
+      assert.equal((await sumSpendByTag(get().db, 'nope')).requests, 0);
+      assert.equal((await sumSpendByScope(get().db, 'provider', 'azure')).cost_nanos, 20n);
+      assert.equal((await sumSpendByScope(get().db, 'end_user', 'e1')).requests, 2);
+    });
+}
