@@ -5,19 +5,26 @@ import { anthropicRelayProvider } from './anthropic/relay.js';
 import { openAiProvider, openAiTranslatingProvider } from './openai/index.js';
 import { azureProvider, azureTranslatingProvider } from './azure/index.js';
 import { openAiCompatibleProvider, openAiCompatibleTranslatingProvider } from './openai-compatible/index.js';
+import { geminiProvider, vertexProvider } from './gemini/index.js';
+import { bedrockProvider } from './bedrock/index.js';
+import { cohereProvider } from './cohere/index.js';
+import { mistralProvider } from './mistral/index.js';
 
-/** Every provider type has exactly one module. (Partial while adapters land; config accepts only those present.) */
-export const PROVIDERS: Partial<Record<ProviderType, AnyProviderModule>> = {
+/** Every provider type has exactly one module. */
+export const PROVIDERS = {
   openai: openAiProvider,
   azure: azureProvider,
   'openai-compatible': openAiCompatibleProvider,
   anthropic: anthropicRelayProvider,
-};
+  gemini: geminiProvider,
+  vertex: vertexProvider,
+  bedrock: bedrockProvider,
+  cohere: cohereProvider,
+  mistral: mistralProvider,
+} as const satisfies Record<ProviderType, AnyProviderModule>;
 
 export function providerModule(type: ProviderType): AnyProviderModule {
-  const m = PROVIDERS[type];
-  if (m === undefined) throw new Error(`provider type '${type}' has no adapter`);
-  return m;
+  return PROVIDERS[type];
 }
 
 /** How same-wire providers are reached from another client wire. */
