@@ -1,6 +1,6 @@
 // The client's wire, chosen by the surface a request came in on: how errors, translated responses
 // and translated streams are written back. Same-wire relays write the provider's own bytes instead.
-import type { ChatResponse, Wire } from '../core/chat.js';
+import type { ChatRequest, ChatResponse, Wire } from '../core/chat.js';
 import type { GatewayError } from '../core/errors.js';
 import type { StreamEvent } from '../core/stream-event.js';
 import { anthropicErrorBody, anthropicStreamErrorFrame } from '../surfaces/anthropic-messages/errors.js';
@@ -12,6 +12,7 @@ import { openAiClientStatus } from '../surfaces/openai-chat/client-status.js';
 import { encodeChatCompletion } from '../surfaces/openai-chat/encode-response.js';
 import { OpenAiChunkEncoder } from '../surfaces/openai-chat/encode-stream.js';
 import { openAiErrorBody, openAiStreamErrorFrame } from '../surfaces/openai-chat/errors.js';
+import { RESPONSES_CLIENT_WIRE } from '../surfaces/openai-responses/wire.js';
 
 export interface StreamEncoder {
   push(ev: StreamEvent): string;
@@ -23,8 +24,9 @@ export interface StreamEncoder {
 export interface ClientWire {
   errorStatus(e: GatewayError): number;
   errorBody(e: GatewayError, requestId: string): string;
-  encodeResponse(res: ChatResponse, clientModel: string): string;
-  streamEncoder(o: { includeUsage: boolean; requestId: string; clientModel: string }): StreamEncoder;
+  /** `request`: the decoded request, for wires whose answer repeats it (a Responses `response` echoes tools, temperature…). */
+  encodeResponse(res: ChatResponse, clientModel: string, request?: ChatRequest): string;
+  streamEncoder(o: { includeUsage: boolean; requestId: string; clientModel: string; request?: ChatRequest }): StreamEncoder;
   /** The error event that ends a same-wire relayed stream which failed after bytes were sent. */
   streamErrorFrame(e: GatewayError, requestId: string): string;
 }
@@ -48,12 +50,18 @@ const ANTHROPIC: ClientWire = {
 
 const GEMINI: ClientWire = { ...GEMINI_CLIENT_WIRE, streamErrorFrame: geminiStreamErrorFrame };
 
+// Every Responses request is translated (no provider relays this wire): errors are OpenAI's bodies,
+// answers and streams the Responses encoders', with the request echoed as the spec's Response does.
+const RESPONSES: ClientWire = RESPONSES_CLIENT_WIRE;
+
 export function clientWire(wire: Wire): ClientWire {
   switch (wire) {
     case 'anthropic-messages':
       return ANTHROPIC;
     case 'gemini-generate':
       return GEMINI;
+    case 'openai-responses':
+      return RESPONSES;
     default:
       return OPENAI;
   }

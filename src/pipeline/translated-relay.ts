@@ -20,7 +20,7 @@ export async function relayTranslatedResponse(ctx: RequestContext, req: ChatRequ
   const response = m.decodeChatResponse(await res.body.text(), { now: Date.now() });
   track.usage = response.usage;
   // Throws (an upstream error for the client) when the answer finished with an error.
-  const body = clientWire(req.source.wire).encodeResponse(response, req.model);
+  const body = clientWire(req.source.wire).encodeResponse(response, req.model, req);
   ctx.sink.send(200, { 'content-type': 'application/json', ...receiptHeaders({ ...track.receipt, costUsd: costUsd(track) }) }, body);
   return 200;
 }
@@ -35,7 +35,7 @@ export async function relayTranslatedStream(
   metrics: Metrics,
 ): Promise<number> {
   const dec = m.createEventDecoder({ now: Date.now() });
-  const enc = clientWire(req.source.wire).streamEncoder({ includeUsage: req.streamIncludeUsage, requestId: ctx.requestId, clientModel: req.model });
+  const enc = clientWire(req.source.wire).streamEncoder({ includeUsage: req.streamIncludeUsage, requestId: ctx.requestId, clientModel: req.model, request: req });
   const sink = ctx.sink;
   // Headers go out with the first frame: until then a failure can still fall back (issue 4).
   const start = () => {

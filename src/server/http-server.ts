@@ -21,6 +21,7 @@ import { recordOutcome } from '../pipeline/outcome.js';
 import { decodeChatRequest } from '../surfaces/openai-chat/decode.js';
 import { decodeMessagesRequest } from '../surfaces/anthropic-messages/decode.js';
 import { decodeEmbeddingsRequest } from '../surfaces/embeddings/decode.js';
+import { decodeResponses } from '../surfaces/openai-responses/decode.js';
 import { geminiClientKey } from '../surfaces/gemini-generate/auth.js';
 import { decodeGenerateContentRequest, geminiIgnoredHints } from '../surfaces/gemini-generate/decode.js';
 import { matchGeminiRoute } from '../surfaces/gemini-generate/path.js';
@@ -168,9 +169,17 @@ export class GatewayServer {
         await this.#deps.pipeline.chat(ctx, chat);
         return;
       }
-      case 'responses':
-        // The Responses surface is wired in with its translator (next change); until then, unknown.
-        throw new RouteNotFoundError(req.method ?? 'POST', route.name);
+      case 'responses': {
+        // OpenAI Responses clients: translated to every provider through the canonical types (no
+        // provider speaks this wire), the same pipeline as every route.
+        const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
+        const body = parseJson(await readBody(req, cfg.server.bodyLimitBytes));
+        const ctx: RequestContext = { requestId, receivedAt, route: route.name, wire: 'openai-responses', config: cfg, principal, clientHeaders: req.headers, sink: new NodeSink(req, res) };
+        const decoded = decodeResponses(body);
+        if (decoded.ignored.length > 0) this.#deps.logger.debug({ request_id: requestId, ignored: decoded.ignored }, 'Responses hints without an equivalent were left out');
+        await this.#deps.pipeline.chat(ctx, decoded.request);
+        return;
+      }
       case 'chat':
       case 'embeddings': {
         const principal = await this.#deps.keys.authenticate(cfg, req.headers, Date.now());
