@@ -6,6 +6,8 @@
 //   DELETE /_mock/faults             remove all rules
 //   GET    /_mock/requests?limit=N   the last N recorded requests, newest last → [ {method,path,query,headers,body} ]
 //   GET    /_mock/barriers?id=ID     how many requests wait at a barrier → { id, waiting }
+//   GET    /_mock/image.png          a 1×1 PNG, so tests have an image URL to send (the gateway
+//                                    fetches it for providers that take only inline bytes)
 
 import { GatewayError } from '../core/errors.js';
 import type { Exchange } from './exchange.js';
@@ -13,6 +15,9 @@ import { writeJson } from './http-io.js';
 import { openaiErrorBody } from './openai/wire.js';
 
 const OK = '{"ok":true}';
+
+/** A valid 1×1 transparent PNG (67 bytes). */
+export const MOCK_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64');
 
 function fail(ex: Exchange, status: number, message: string, code: string): void {
   writeJson(ex.res, status, openaiErrorBody(message, 'invalid_request_error', null, code));
@@ -65,6 +70,10 @@ export function handleControl(ex: Exchange): void {
       return writeJson(ex.res, 200, OK);
     case 'GET /_mock/requests':
       return recorded(ex);
+    case 'GET /_mock/image.png':
+      ex.res.writeHead(200, { 'content-type': 'image/png', 'content-length': MOCK_PNG.length });
+      ex.res.end(MOCK_PNG);
+      return;
     case 'GET /_mock/barriers': {
       const id = queryParam(ex, 'id') ?? '';
       return writeJson(ex.res, 200, JSON.stringify({ id, waiting: state.barriers.waiting(id) }));

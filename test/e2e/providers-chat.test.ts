@@ -1,0 +1,119 @@
+// /v1/chat/completions (the official openai SDK as the client) to every provider type through the
+// simulator: one suite body, a row per provider. Each test checks what reached the upstream (path,
+// credential, the translated body) and what came back, and that the cost receipt is exactly the
+// simulator's bill at the configured price.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { nanosToUsdString } from '../../src/core/money.js';
+import { MOCK_PNG } from '../../src/mock/control.js';
+import { KEY, startHarness, type Harness } from '../helpers/harness.js';
+import { lastUpstream, matrixConfig, PRICE, ROWS } from './provider-matrix.js';
+import { imagesSent, schemaSent, systemSent, toolsSent } from './upstream-probes.js';
+
+let h: Harness;
+let client: OpenAI;
+before(async () => {
+  h = await startHarness({ config: (mockUrl) => matrixConfig(mockUrl) });
+  client = new OpenAI({ apiKey: KEY, baseURL: `${h.gateway.url}/v1`, maxRetries: 0 });
+});
+after(async () => h.close());
+
+interface Bill {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+async function billOf(model: string): Promise<Bill> {
+  const s = (await (await fetch(`${h.mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, Bill> };
+  return s.by_model[model] ?? { prompt_tokens: 0, completion_tokens: 0 };
+}
+
+/** USD for these tokens at the matrix price, by the gateway's one rounding rule (exact here). */
+function usd(prompt: number, completion: number): string {
+  return nanosToUsdString(BigInt(prompt * PRICE.input * 1000 + completion * PRICE.output * 1000));
+}
+
+const PNG_DATA_URL = `data:image/png;base64,${MOCK_PNG.toString('base64')}`;
+const TOOLS: OpenAI.ChatCompletionTool[] = [
+  { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+  { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: { tz: { type: 'string' } } } } },
+];
+const SCHEMA = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+
+for (const row of ROWS) {
+  describe(`chat completions → ${row.name}`, () => {
+    test('a chat is translated to the provider, authenticated with its credential, and billed exactly', async () => {
+      const before = await billOf(row.model);
+      const { data, response } = await client.chat.completions
+        .create({ model: row.group, max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there' }] })
+        .withResponse();
+      assert.equal(data.object, 'chat.completion');
+      assert.match(data.choices[0]?.message.content ?? '', /^Simulated answer from /);
+      assert.equal(data.choices[0]?.finish_reason, 'stop');
+      assert.equal(response.headers.get('x-tollgate-deployment'), row.deployment);
+
+      const up = await lastUpstream(h.mockUrl);
+      assert.equal(up.path, row.chatPath(false));
+      assert.match(up.headers[row.auth[0]] ?? '', row.auth[1], `${row.auth[0]} carries the deployment's credential`);
+      assert.ok(!JSON.stringify(up.headers).includes(KEY), 'the client key never reaches the upstream');
+      assert.equal(systemSent(row.wire, JSON.parse(up.body) as Record<string, unknown>), 'Be brief.', 'the system prompt is placed, never added or changed');
+
+      const after = await billOf(row.model);
+      const billed = { prompt: after.prompt_tokens - before.prompt_tokens, completion: after.completion_tokens - before.completion_tokens };
+      assert.deepEqual([data.usage?.prompt_tokens, data.usage?.completion_tokens], [billed.prompt, billed.completion], 'usage is what the provider billed');
+      assert.equal(response.headers.get('x-tollgate-cost-usd'), usd(billed.prompt, billed.completion));
+    });
+
+    test('tools reach the provider in its own shape; parallel calls come back with distinct ids; results go back', async () => {
+      const first = await client.chat.completions.create(
+        { model: row.group, max_tokens: 200, messages: [{ role: 'user', content: 'Weather and time in Paris?' }], tools: TOOLS },
+        { headers: { 'x-mock-tool-calls': '2' } },
+      );
+      assert.deepEqual(toolsSent(row.wire, JSON.parse((await lastUpstream(h.mockUrl)).body) as Record<string, unknown>), ['get_weather', 'get_time']);
+      const msg = first.choices[0]!.message;
+      assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
+      const calls = (msg.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [c] : []));
+      assert.deepEqual(calls.map((c) => c.function.name), ['get_weather', 'get_time']);
+      assert.equal(new Set(calls.map((c) => c.id)).size, 2);
+      for (const c of calls) JSON.parse(c.function.arguments);
+
+      // The second turn sends the calls and their results back: the provider's pairing rules hold.
+      const second = await client.chat.completions.create({
+        model: row.group,
+        max_tokens: 50,
+        tools: TOOLS,
+        messages: [
+          { role: 'user', content: 'Weather and time in Paris?' },
+          { role: 'assistant', content: null, tool_calls: msg.tool_calls ?? [] },
+          ...calls.map((c) => ({ role: 'tool' as const, tool_call_id: c.id, content: `result of ${c.function.name}` })),
+        ],
+      });
+      assert.equal(second.choices[0]?.finish_reason, 'stop');
+      assert.ok(JSON.stringify(JSON.parse((await lastUpstream(h.mockUrl)).body)).includes('result of get_time'), 'tool results reached the upstream');
+    });
+
+    test('images: base64 is sent inline; a URL is fetched and inlined only for providers that need bytes', async () => {
+      const url = `${h.mockUrl}/_mock/image.png`;
+      const r = await client.chat.completions.create({
+        model: row.group,
+        max_tokens: 20,
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Two pictures' }, { type: 'image_url', image_url: { url: PNG_DATA_URL } }, { type: 'image_url', image_url: { url } }] }],
+      });
+      assert.equal(r.choices[0]?.finish_reason, 'stop');
+      const sent = imagesSent(row.wire, JSON.parse((await lastUpstream(h.mockUrl)).body) as Record<string, unknown>);
+      assert.deepEqual(sent, [PNG_DATA_URL, row.inlineImages ? PNG_DATA_URL : url]);
+    });
+
+    test('structured output: the JSON schema reaches the provider in its own field', async () => {
+      const r = await client.chat.completions.create({
+        model: row.group,
+        max_tokens: 30,
+        messages: [{ role: 'user', content: 'Answer in JSON' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: SCHEMA, strict: true } },
+      });
+      assert.equal(r.choices[0]?.finish_reason, 'stop');
+      assert.deepEqual(schemaSent(row.wire, JSON.parse((await lastUpstream(h.mockUrl)).body) as Record<string, unknown>), SCHEMA);
+    });
+  });
+}
