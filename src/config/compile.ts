@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Principal } from '../core/principal.js';
 import { deepFreeze } from '../core/freeze.js';
 import { usdToNanos } from '../core/money.js';
+import { compileBreaker } from './compile-breaker.js';
 import { findFallbackCycle } from './fallback-graph.js';
 import { TAG_PATTERN, type Config, type ProviderConfig } from './schema.js';
 import type { ConfigProblem } from './problems.js';
@@ -132,7 +133,7 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
         totalMs: p.timeouts?.total ?? 600_000,
       },
       maxConnections: p.max_connections ?? 256,
-      breaker: { failureThreshold: p.breaker?.failures ?? 5, cooldownMs: p.breaker?.cooldown ?? 30_000 },
+      breaker: compileBreaker(p.breaker),
     });
   }
 

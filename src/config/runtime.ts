@@ -37,8 +37,18 @@ export interface ProviderRuntime {
   readonly forwardHeaders: { readonly exact: ReadonlySet<string>; readonly prefixes: readonly string[] };
   readonly timeouts: Timeouts;
   readonly maxConnections: number;
-  /** Consecutive failures (5xx, 429, timeouts — not client errors) that open a deployment's breaker, and for how long. */
-  readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
+  /** When a deployment's breaker opens (its own failures: 5xx, 429, timeouts — not client errors) and for how long. */
+  readonly breaker: BreakerRuntime;
+}
+
+/** Structurally the state stores' BreakerPolicy (config does not import state). */
+export interface BreakerRuntime {
+  /** Consecutive failures that open the breaker. */
+  readonly failureThreshold: number;
+  readonly cooldownMs: number;
+  /** Also open when `ratio` of the outcomes in a window of `windowMs` failed, once `minRequests` were seen. */
+  readonly failureRate?: { readonly ratio: number; readonly minRequests: number; readonly windowMs: number };
+  readonly halfOpenProbes?: number;
 }
 
 export interface DeploymentRuntime {

@@ -40,6 +40,9 @@ const timeouts = z.strictObject({
   total: duration.optional(),
 });
 
+/** Breaker windows and cooldowns are whole milliseconds, at least 1 (the state stores count in ms). */
+const breakerDuration = duration.refine((ms) => Number.isSafeInteger(ms) && ms >= 1, { message: 'expected a duration of at least 1ms' });
+
 const providerCommon = {
   base_url: httpUrl.optional(),
   api_key: z.string().optional(),
@@ -50,8 +53,19 @@ const providerCommon = {
   forward_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+\*?$/, 'expected a header name or prefix-*')).optional(),
   timeouts: timeouts.optional(),
   max_connections: z.number().int().min(1).max(10_000).optional(),
-  /** Circuit breaker per deployment: this many consecutive failures open it for `cooldown`. */
-  breaker: z.strictObject({ failures: z.number().int().min(1).default(5), cooldown: duration.default(30_000) }).optional(),
+  /** Circuit breaker per deployment: `failures` consecutive failures, or `failure_rate`, open it for `cooldown`. */
+  breaker: z
+    .strictObject({
+      failures: z.number().int().min(1).default(5),
+      cooldown: breakerDuration.default(30_000),
+      /** Also open when `ratio` of the calls in a `window` failed, once `min_requests` were made in it. */
+      failure_rate: z
+        .strictObject({ ratio: z.number().gt(0).max(1), min_requests: z.number().int().min(1).default(10), window: breakerDuration.default(60_000) })
+        .optional(),
+      /** Calls let through at once as probes when the cooldown has passed (half-open). */
+      half_open_probes: z.number().int().min(1).max(100).default(1),
+    })
+    .optional(),
   /** Spend on this provider across every caller and organisation (scope `provider:<name>`). */
   budget: z.lazy(() => budgetSchema).optional(),
 };

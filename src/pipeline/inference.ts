@@ -124,8 +124,9 @@ export class InferencePipeline {
 
   async #recordOutcome(d: DeploymentRuntime, ok: boolean, retryAfterSeconds?: number): Promise<void> {
     const seen = this.#breakers.get(d.id);
-    // A success on a deployment known closed with no failure changes nothing in the store.
-    if (ok && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
+    // A success on a deployment known closed with no failure changes nothing in the store — unless
+    // a failure-rate window counts it: skipping successes there would inflate the failure ratio.
+    if (ok && !d.provider.breaker.failureRate && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
     try {
       const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(retryAfterSeconds ? { cooldownMs: retryAfterSeconds * 1000 } : {}) });
       this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now(), openUntil: snap.openUntil });

@@ -90,6 +90,59 @@ export function breakerConformance(get: () => { readonly store: CounterStore; re
       assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + 3 })).state, 'open');
     });
 
+    it('a failure rate counts only its own window and never opens below min_requests', async () => {
+      const { store } = get();
+      const d = `dep-${randomUUID()}`;
+      const T = Date.now();
+      const p: BreakerPolicy = { failureThreshold: 100, cooldownMs: 1_000, failureRate: { ratio: 0.5, minRequests: 4, windowMs: 1_000 } };
+      // Three failures: 100 %, but fewer than min_requests.
+      for (let i = 0; i < 3; i++) assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + i })).state, 'closed');
+      // The window has passed: those three are forgotten, a new window starts.
+      for (let i = 0; i < 3; i++) assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + 1_000 + i })).state, 'closed');
+      // A success never trips it (and resets the consecutive count) ...
+      assert.equal((await store.recordOutcome({ deployment: d, ok: true, policy: p, now: T + 1_003 })).state, 'closed');
+      // ... but 4 of 5 in this window failed: the next failure opens it, far below 100 in a row.
+      const open = await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + 1_004 });
+      assert.deepEqual(open, { state: 'open', openUntil: T + 1_004 + 1_000, consecutiveFailures: 1 });
+    });
+
+    it('R2: a breaker opened by its failure rate only ever lengthens its cooldown', async () => {
+      const { store } = get();
+      const d = `dep-${randomUUID()}`;
+      const T = Date.now();
+      const p: BreakerPolicy = { failureThreshold: 100, cooldownMs: 1_000, failureRate: { ratio: 0.5, minRequests: 2, windowMs: 60_000 } };
+      await store.recordOutcome({ deployment: d, ok: true, policy: p, now: T });
+      const open = await store.recordOutcome({ deployment: d, ok: false, policy: p, cooldownMs: 30_000, now: T + 1 });
+      assert.deepEqual([open.state, open.openUntil], ['open', T + 30_001]);
+      // A later failure with the default (shorter) cooldown, and a straggler's success: no shorter.
+      assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + 10 })).openUntil, T + 30_001);
+      assert.equal((await store.recordOutcome({ deployment: d, ok: true, policy: p, now: T + 11 })).openUntil, T + 30_001);
+      assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, cooldownMs: 45_000, now: T + 12 })).openUntil, T + 45_012);
+    });
+
+    it('a probe that succeeds after a rate trip closes the breaker with a fresh window', async () => {
+      const { store } = get();
+      const d = `dep-${randomUUID()}`;
+      const T = Date.now();
+      const p: BreakerPolicy = { failureThreshold: 100, cooldownMs: 1_000, failureRate: { ratio: 0.5, minRequests: 4, windowMs: 60_000 } };
+      for (let i = 0; i < 4; i++) await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + i });
+      assert.equal((await store.breakerState(d, T + 4)).state, 'open');
+      assert.equal((await store.breakerAdmit(d, p, T + 1_003)).probe, true);
+      assert.equal((await store.recordOutcome({ deployment: d, ok: true, policy: p, now: T + 1_004 })).state, 'closed');
+      // The old window's failures do not count again: three new failures are below min_requests.
+      for (let i = 0; i < 3; i++) assert.equal((await store.recordOutcome({ deployment: d, ok: false, policy: p, now: T + 1_005 + i })).state, 'closed');
+    });
+
+    it('R2: concurrent failures from every replica open a rate breaker once, with the longest deadline', async () => {
+      const { store, replicas } = get();
+      const d = `dep-${randomUUID()}`;
+      const T = Date.now();
+      const p: BreakerPolicy = { failureThreshold: 1_000, cooldownMs: 1_000, failureRate: { ratio: 0.5, minRequests: 10, windowMs: 60_000 } };
+      const cooldowns = Array.from({ length: 50 }, () => randomInt(1_000, 100_000));
+      await Promise.all(cooldowns.map((cooldownMs, i) => replicas[i % replicas.length]!.recordOutcome({ deployment: d, ok: false, policy: p, cooldownMs, now: T })));
+      assert.deepEqual(await store.breakerState(d, T), { state: 'open', openUntil: T + Math.max(...cooldowns), consecutiveFailures: 50 });
+    });
+
     it('R2: concurrent failures from every replica open once, with the longest deadline', async () => {
       const { store, replicas } = get();
       const d = `dep-${randomUUID()}`;

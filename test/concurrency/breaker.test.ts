@@ -2,6 +2,7 @@
 // calls it receives are bounded by what was already in flight when the breaker opened, plus the
 // half-open probes — in one process (memory state) and across two processes sharing Redis, where
 // the second replica, which never called the deployment, sees the breaker open within a second.
+// The same bounds hold for a breaker opened by its failure rate rather than by consecutive failures.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,11 @@ import { redisMissing, startRedis } from '../helpers/services.js';
 const WAVE = 50;
 const COOLDOWN_MS = 2_000;
 
-function config(mockUrl: string, dir: string, stateUrl: string): string {
+/** Consecutive failures (one is enough), or a failure rate that 100 consecutive failures never reach. */
+const CONSECUTIVE = `{ failures: 1, cooldown: ${COOLDOWN_MS}ms }`;
+const RATE = `{ failures: 100, cooldown: ${COOLDOWN_MS}ms, failure_rate: { ratio: 0.5, min_requests: 6, window: 1m } }`;
+
+function config(mockUrl: string, dir: string, stateUrl: string, breaker: string): string {
   return `
 server: { port: 0, host: 127.0.0.1, admin_key: ${ADMIN_KEY}, watch_config: false }
 storage: { url: "sqlite::memory:" }
@@ -27,7 +32,7 @@ providers:
     type: openai-compatible
     base_url: ${mockUrl}/v1
     forward_headers: [x-mock-*]
-    breaker: { failures: 1, cooldown: ${COOLDOWN_MS}ms }
+    breaker: ${breaker}
 models:
   chat:
     deployments: [ { provider: doomed, model: doomed-model } ]
@@ -36,12 +41,12 @@ keys:
 `;
 }
 
-async function startGateways(n: number, mockUrl: string, stateUrl: string): Promise<CliProcess[]> {
+async function startGateways(n: number, mockUrl: string, stateUrl: string, breaker = CONSECUTIVE): Promise<CliProcess[]> {
   const out: CliProcess[] = [];
   for (let i = 0; i < n; i++) {
     const dir = mkdtempSync(join(tmpdir(), `tg-breaker-${i}-`));
     const configPath = join(dir, 'config.yaml');
-    writeFileSync(configPath, config(mockUrl, dir, stateUrl));
+    writeFileSync(configPath, config(mockUrl, dir, stateUrl, breaker));
     out.push(await startCli(['start', '--config', configPath]));
   }
   return out;
@@ -72,7 +77,34 @@ async function proveBound(mockUrl: string, first: readonly string[], later: read
   assert.ok(w1.every((s) => s === 503), `wave 1 statuses ${[...new Set(w1)]}`);
   // Each failing request's retry asked the store after recording its own failure: it saw the breaker open.
   assert.equal(await received(mockUrl), WAVE, 'only the calls already in flight reached the deployment');
+  await proveOpenBound(mockUrl, first, later);
+}
 
+/** Breaker state as /admin/deployments reports it (read from the state store). */
+async function breakerView(url: string): Promise<{ state: string; consecutive_failures: number }> {
+  const r = await fetch(`${url}/admin/deployments`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const body = (await r.json()) as { deployments: Array<{ id: string; breaker: { state: string; consecutive_failures: number } }> };
+  return body.deployments.find((d) => d.id === 'doomed/doomed-model')!.breaker;
+}
+
+/**
+ * Opens the RATE breaker: requests that alternate success and failure (never 100 failures in a
+ * row) until half the calls of the window failed. Returns the consecutive failures when it opened.
+ */
+async function openByRate(url: string): Promise<number> {
+  const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+  for (let i = 0; i < 20; i++) {
+    const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+    if (i % 2 === 1) headers['x-mock-status'] = '503';
+    await (await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body })).arrayBuffer();
+    const b = await breakerView(url);
+    if (b.state === 'open') return b.consecutive_failures;
+  }
+  assert.fail('the failure rate never opened the breaker');
+}
+
+/** Once open: 50 at once → no call; after the cooldown → exactly one probe; its failure re-opens. */
+async function proveOpenBound(mockUrl: string, first: readonly string[], later: readonly string[]): Promise<void> {
   await reset(mockUrl);
   const w2 = await wave(later, WAVE);
   assert.ok(w2.every((s) => s === 503), `wave 2 statuses ${[...new Set(w2)]}`);
@@ -114,6 +146,41 @@ describe('R2: breaker bounds under 50 concurrent requests', () => {
     try {
       // Wave 1 only through the first replica; waves 2 and 3 only through the second.
       await proveBound(mock.url, [gs[0]!.url], [gs[1]!.url]);
+    } finally {
+      for (const g of gs) g.child.kill('SIGTERM');
+      await Promise.all(gs.map((g) => g.exited));
+      await mock.close();
+    }
+  });
+});
+
+describe('R2: a breaker opened by its failure rate holds the same bounds', () => {
+  test('one process, memory state', async () => {
+    const mock = await startMock({ port: 0 });
+    const [g] = await startGateways(1, mock.url, 'memory://', RATE);
+    try {
+      assert.ok((await openByRate(g!.url)) < 100, 'opened by the rate, not by consecutive failures');
+      await proveOpenBound(mock.url, [g!.url], [g!.url]);
+    } finally {
+      g!.child.kill('SIGTERM');
+      await g!.exited;
+      await mock.close();
+    }
+  });
+
+  const skip = redisMissing();
+  let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+  before(async () => {
+    if (!skip) redis = await startRedis();
+  });
+  after(async () => redis?.stop());
+
+  test('two processes sharing Redis: opened through one, held by the other', { skip }, async () => {
+    const mock = await startMock({ port: 0 });
+    const gs = await startGateways(2, mock.url, redis!.url, RATE);
+    try {
+      assert.ok((await openByRate(gs[0]!.url)) < 100, 'opened by the rate, not by consecutive failures');
+      await proveOpenBound(mock.url, [gs[0]!.url], [gs[1]!.url]);
     } finally {
       for (const g of gs) g.child.kill('SIGTERM');
       await Promise.all(gs.map((g) => g.exited));
