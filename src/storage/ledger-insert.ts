@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { LedgerRecord } from './ledger-entry.js';
 import type { Database } from './schema.js';
+import { sqliteLedgerInsert } from './sqlite-ledger-insert.js';
 
 // 28 columns × 500 rows = 14,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
 const ROWS_PER_STATEMENT = 500;
@@ -11,6 +12,8 @@ const ROWS_PER_STATEMENT = 500;
 /** Inserts the records; returns how many were new (the rest were already stored). */
 export async function insertLedgerRecords(db: Kysely<Database>, records: readonly LedgerRecord[]): Promise<number> {
   if (records.length === 0) return 0;
+  const fast = sqliteLedgerInsert(db, records);
+  if (fast !== undefined) return fast;
   return db.transaction().execute(async (trx) => {
     let inserted = 0;
     for (let i = 0; i < records.length; i += ROWS_PER_STATEMENT) {

@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import type { Storage, StorageBackend } from './storage.js';
 import { StorageUnavailableError } from './storage-errors.js';
 import { parseStorageUrl } from './storage-url.js';
+import { attachSqliteLedgerInsert } from './sqlite-ledger-insert.js';
 
 export interface OpenStorageOptions {
   /** Apply pending migrations before returning (default true). */
@@ -37,13 +38,20 @@ const DEFAULT_PING_TIMEOUT_MS = 2_000;
 export async function openStorage(url: string, options: OpenStorageOptions = {}): Promise<Storage> {
   const target = parseStorageUrl(url, options.cwd);
   let dialect: Dialect;
+  let sqlite: BetterSqlite3.Database | undefined;
   try {
-    dialect = target.backend === 'sqlite' ? sqliteDialect(target.path, options) : postgresDialect(target.connectionString, options);
+    if (target.backend === 'sqlite') {
+      sqlite = openSqlite(target.path, options);
+      dialect = new SqliteDialect({ database: sqlite });
+    } else {
+      dialect = postgresDialect(target.connectionString, options);
+    }
   } catch (err) {
     // A directory that cannot be created, a file that cannot be opened or is not a database.
     throw new StorageUnavailableError(`Cannot open ${target.location}: ${describeError(err)}`, err);
   }
   const db = new Kysely<Database>({ dialect, plugins: [new IntegerColumnsPlugin()] });
+  if (sqlite !== undefined) attachSqliteLedgerInsert(db, sqlite);
   const storage = new KyselyStorage(target.backend, target.location, db, options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS);
   if (options.migrate ?? true) {
     try {
@@ -58,7 +66,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
   return storage;
 }
 
-function sqliteDialect(path: string, options: OpenStorageOptions): SqliteDialect {
+function openSqlite(path: string, options: OpenStorageOptions): BetterSqlite3.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   const database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
@@ -71,7 +79,7 @@ function sqliteDialect(path: string, options: OpenStorageOptions): SqliteDialect
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return database;
 }
 
 function postgresDialect(connectionString: string, options: OpenStorageOptions): PostgresDialect {
