@@ -10,6 +10,7 @@ import { pinnedCommand, type Pinning } from './pinning.js';
 
 /** dist/bench/load/ → dist/src/cli/main.js */
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const REFERENCE_PROXY = fileURLToPath(new URL('./reference-proxy.js', import.meta.url));
 
 export const BENCH_KEY = 'sk-bench-0123456789abcdef';
 export const GATEWAY_MODEL = 'chat';
@@ -116,6 +117,20 @@ export async function startGateway(pinning: Pinning, opts: GatewayOptions): Prom
   await Promise.race([waitLive(origin, child), failOnEarlyExit('gateway', child, `see ${logFile}`), timeout('gateway', 30_000)]);
   child.removeAllListeners('exit');
   return { name: label, pid: child.pid as number, origin, logFile, stop: stopper(label, child) };
+}
+
+/** The reference proxy (reference-proxy.ts) in the gateway's place: same core, same port scheme, same checks. */
+export async function startReferenceProxy(pinning: Pinning, opts: Pick<GatewayOptions, 'upstreamOrigin' | 'workDir'>): Promise<Child & { readonly logFile: string }> {
+  const logFile = join(opts.workDir, 'reference-proxy.log');
+  const port = await freePort();
+  const logFd = openSync(logFile, 'w');
+  const [cmd, args] = pinnedCommand(pinning, pinning.gatewayCpu, [REFERENCE_PROXY, '--port', String(port), '--upstream', opts.upstreamOrigin, '--model', UPSTREAM_MODEL]);
+  const child = spawn(cmd, args, { cwd: opts.workDir, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const origin = `http://127.0.0.1:${port}`;
+  await Promise.race([waitLive(origin, child), failOnEarlyExit('reference proxy', child, `see ${logFile}`), timeout('reference proxy', 30_000)]);
+  child.removeAllListeners('exit');
+  return { name: 'reference-proxy', pid: child.pid as number, origin, logFile, stop: stopper('reference-proxy', child) };
 }
 
 async function waitLive(origin: string, child: ChildProcess): Promise<void> {

@@ -5,6 +5,8 @@
 //   --no-pin      do not pin processes to cores with taskset
 //   --out FILE    where to write the report (default bench/RESULTS.md)
 //   --keep        keep the temp dir (gateway config, logs, .cpuprofile)
+//   --target reference-proxy   measure the bare reference proxy (reference-proxy.ts) in the
+//                 gateway's place: the floor for this machine (default: tollgate)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import { choosePinning, describeAffinity, pinSelf, type Pinning } from './pinnin
 import { memoryKb, procAvailable } from './proc-stats.js';
 import { profileGateway, type ProfileOutcome } from './profile-run.js';
 import { startRedisServer } from '../../src/state/redis/redis-server-process.js';
-import { startGateway, startSimulator, type Child } from './processes.js';
+import { startGateway, startReferenceProxy, startSimulator, type Child } from './processes.js';
 import { waitForQuiet } from './quiet.js';
 import { renderResults, type RunReport } from './results-markdown.js';
 import { scenarios } from './scenarios.js';
@@ -58,6 +60,7 @@ async function main(): Promise<number> {
       out: { type: 'string', default: DEFAULT_OUT },
       keep: { type: 'boolean', default: false },
       governance: { type: 'string', default: 'none' },
+      target: { type: 'string', default: 'tollgate' },
     },
     strict: true,
   });
@@ -67,8 +70,17 @@ async function main(): Promise<number> {
     log(`bench: --governance must be none, memory or redis, got '${governance}'`);
     return 2;
   }
+  const reference = values.target === 'reference-proxy';
+  if (!reference && values.target !== 'tollgate') {
+    log(`bench: --target must be tollgate or reference-proxy, got '${values.target}'`);
+    return 2;
+  }
+  if (reference && governance !== 'none') {
+    log('bench: the reference proxy has no governance to measure');
+    return 2;
+  }
   const warmupMs = quick ? 2_000 : 6_000;
-  const wantProfile = values['no-profile'] ? false : (values.profile ?? !quick);
+  const wantProfile = !reference && (values['no-profile'] ? false : (values.profile ?? !quick));
   if (!procAvailable()) log('bench: /proc is not readable: CPU and RSS figures will be n/a');
 
   const startedAt = new Date();
@@ -89,7 +101,9 @@ async function main(): Promise<number> {
       stateUrl = redis.url;
       log(`redis ${redis.url}`);
     } else if (governance === 'memory') stateUrl = 'memory://';
-    const gw = await startGateway(pinning, { upstreamOrigin: sim.origin, workDir, governance: stateUrl ? { stateUrl } : undefined });
+    const gw = reference
+      ? await startReferenceProxy(pinning, { upstreamOrigin: sim.origin, workDir })
+      : await startGateway(pinning, { upstreamOrigin: sim.origin, workDir, governance: stateUrl ? { stateUrl } : undefined });
     children.push(gw);
     const pinText = pinningText(pinning, { gateway: gw.pid, simulator: sim.pid });
     log(`simulator ${sim.origin} (pid ${sim.pid}), gateway ${gw.origin} (pid ${gw.pid}), work dir ${workDir}`);
@@ -145,8 +159,9 @@ async function main(): Promise<number> {
       quick,
       machine: describeMachine(),
       code: describeCode(),
-      governance:
-        governance === 'none'
+      governance: reference
+        ? 'NOT the gateway: the bare reference proxy (bench/load/reference-proxy.ts: node:http + undici Pool, body parsed and model renamed, nothing else) in its place, to show the floor on this machine'
+        : governance === 'none'
           ? 'authentication, per-request ledger row, logs and metrics; no budgets or rate limits configured (counters still track spend in memory)'
           : `authentication plus a key budget, RPM, TPM and concurrency limit on every request (never reached), counters in ${governance === 'redis' ? 'a local Redis' : 'process memory'}, ledger, logs and metrics`,
       loadAvg: { start: loadStart, end: loadAverage() },
