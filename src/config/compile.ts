@@ -143,7 +143,9 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
     g.deployments.forEach((d, i) => {
       const provider = providers.get(d.provider);
       if (provider) {
-        deployments.push({ id: `${d.provider}/${d.model}`, provider, model: d.model, weight: d.weight, dropParams: new Set(d.drop_params ?? []), defaultMaxTokens: d.default_max_tokens });
+        const c = d.capabilities;
+        const capabilities = c && { images: c.images, tools: c.tools, assistantPrefill: c.assistant_prefill };
+        deployments.push({ id: `${d.provider}/${d.model}`, provider, model: d.model, weight: d.weight, dropParams: new Set(d.drop_params ?? []), defaultMaxTokens: d.default_max_tokens, ...(capabilities ? { capabilities } : {}) });
       } else if (!disabled.has(d.provider) && !(d.provider in cfg.providers)) {
         problems.push({
           path: `models.${gname}.deployments.${i}.provider`,
@@ -155,7 +157,7 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
     });
     // A group whose every provider is switched off (optional key unset) is simply not served.
     if (deployments.length === 0) continue;
-    const group: ModelGroupRuntime = { name: gname, kind: g.kind, strategy: g.strategy, deployments, fallbacks: g.fallbacks ?? [] };
+    const group: ModelGroupRuntime = { name: gname, kind: g.kind, strategy: g.strategy, deployments, fallbacks: g.fallbacks ?? [], streamRecovery: g.stream_recovery };
     for (const n of [gname, ...(g.aliases ?? [])]) {
       const prior = models.get(n);
       if (prior) {

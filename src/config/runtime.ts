@@ -59,6 +59,15 @@ export interface DeploymentRuntime {
   readonly weight: number;
   readonly dropParams: ReadonlySet<string>;
   readonly defaultMaxTokens: number | undefined;
+  /** Declared in config where the model differs from its provider (undefined = the provider's). */
+  readonly capabilities?: DeploymentCapabilities;
+}
+
+export interface DeploymentCapabilities {
+  readonly images?: boolean;
+  readonly tools?: boolean;
+  /** Continues a trailing assistant message (prefill): a target for `stream_recovery: continue`. */
+  readonly assistantPrefill?: boolean;
 }
 
 export interface ModelGroupRuntime {
@@ -68,6 +77,8 @@ export interface ModelGroupRuntime {
   readonly deployments: readonly DeploymentRuntime[];
   /** Other groups tried in order after this one (checked at load: known, same kind, no cycle). */
   readonly fallbacks: readonly string[];
+  /** What a stream that fails after its first byte does (default `error`). */
+  readonly streamRecovery?: 'error' | 'continue';
 }
 
 export interface ServerRuntime {

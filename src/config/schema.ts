@@ -146,6 +146,11 @@ export const deploymentSchema = z.strictObject({
   drop_params: z.array(z.string().min(1)).optional(),
   /** Output cap sent to wires that require one (Anthropic) when the request sets none. */
   default_max_tokens: z.number().int().min(1).optional(),
+  /**
+   * What this deployment's model can take where it differs from its provider's defaults (a
+   * text-only model: `images: false`): a request it cannot serve skips it, with the reason.
+   */
+  capabilities: z.strictObject({ images: z.boolean().optional(), tools: z.boolean().optional(), assistant_prefill: z.boolean().optional() }).optional(),
 });
 
 export const modelGroupSchema = z.strictObject({
@@ -153,6 +158,11 @@ export const modelGroupSchema = z.strictObject({
   strategy: z.enum(['weighted', 'round-robin', 'least-busy', 'least-latency', 'cost']).default('weighted'),
   /** Other model groups tried, in order, when every deployment of this one failed or was skipped. */
   fallbacks: z.array(name).optional(),
+  /**
+   * A stream that fails after bytes reached the client: `error` (default) ends it with an error
+   * event; `continue` resumes it on a prefill-capable fallback from the partial answer (routing.md).
+   */
+  stream_recovery: z.enum(['error', 'continue']).default('error'),
   /** What the group serves; defaults to chat. */
   kind: z.enum(['chat', 'embeddings']).default('chat'),
   aliases: z.array(name).optional(),

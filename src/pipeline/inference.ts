@@ -16,6 +16,8 @@ import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../
 import { planAttempts, healthSnapshot } from '../router/attempt-plan.js';
 import { AllAttemptsFailedError, failedAttempt, type FailedAttempt, type SkippedTarget } from '../router/all-attempts-failed.js';
 import { decideNextStep, RetryBudget } from '../router/retry-policy.js';
+import { isTargetRefusal, planExhausted, refusalSkip } from '../router/plan-exhausted.js';
+import { targetFit } from '../router/target-fit.js';
 import { affinityKey } from '../router/affinity.js';
 import { LatencyTracker } from '../router/latency-tracker.js';
 import { RoundRobinCursors } from '../router/strategies/round-robin.js';
@@ -75,8 +77,11 @@ export interface Track {
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
-/** Errors about the request itself: no other target would do better, so no retry and no fallback. */
-const FINAL_CODES: ReadonlySet<string> = new Set(['unsupported_parameter', 'invalid_request', 'image_url_forbidden', 'image_fetch_failed', 'image_too_large']);
+/**
+ * Errors about the request itself: no other target would do better, so no retry and no fallback.
+ * (`unsupported_parameter` is about one target: that target is skipped and the next one tried.)
+ */
+const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_request', 'image_url_forbidden', 'image_fetch_failed', 'image_too_large']);
 
 type Kind = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
 
@@ -204,6 +209,8 @@ export class InferencePipeline {
         // Requests sharing a prompt prefix (or prompt_cache_key / user) go to the same healthy
         // deployment, so provider prompt caches warm (C3); the planner yields to open breakers.
         affinityKey: request.kind === 'chat' ? affinityKey(request.req) : undefined,
+        // A deployment that cannot take the request (an image for a text-only model) is skipped, said (R4).
+        capability: request.kind === 'chat' ? targetFit(request.req) : undefined,
         // Average of input and output list price per 1M tokens, in USD: what the cost strategy weighs.
         priceOf: (d) => {
           const p = priceFor(ctx.config, d.model);
@@ -211,7 +218,7 @@ export class InferencePipeline {
         },
       });
       const skipped: SkippedTarget[] = [...plan.skipped];
-      if (plan.attempts.length === 0) throw new AllAttemptsFailedError(model, [], skipped);
+      if (plan.attempts.length === 0) throw planExhausted(model, [], skipped, []);
       // The first choice counts as in flight from the moment it is chosen — not only once admission
       // is done — so a burst planned together spreads (least-busy) instead of piling on one idle target.
       const firstId = plan.attempts[0]!.deployment.id;
@@ -220,6 +227,7 @@ export class InferencePipeline {
       const enforcement = enforcementHeader(admission.enforcement);
       const signal = ctx.sink.signal;
       const failed: FailedAttempt[] = [];
+      const refusals: GatewayError[] = [];
       this.#retryBudget.recordRequest();
       const deadline = performance.now() + plan.attempts[0]!.deployment.provider.timeouts.totalMs;
       totalTimer = setTimeout(() => ctx.sink.abort(new UpstreamUnavailableError('upstream_timeout', `the request did not finish within the total timeout`)), deadline - performance.now());
@@ -270,6 +278,13 @@ export class InferencePipeline {
           } catch (err) {
             done();
             const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, signal) : toGatewayError(err);
+            // The encoder refused this target (a parameter it cannot honour): nothing was sent, so
+            // skip it with the reason and try the next; a 400 only when no target can serve (R7).
+            if (isTargetRefusal(e) && !ctx.sink.clientGone) {
+              skipped.push(refusalSkip(d.id, a.group, e));
+              refusals.push(e);
+              continue attempts;
+            }
             // Bytes already reached the client, the client left, or no target can take the request: final.
             if (ctx.sink.headersSent || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
@@ -289,7 +304,7 @@ export class InferencePipeline {
           break attempts;
         }
       }
-      if (status === 500 && !ctx.sink.headersSent) throw new AllAttemptsFailedError(model, failed, skipped);
+      if (status === 500 && !ctx.sink.headersSent) throw planExhausted(model, failed, skipped, refusals);
     } catch (err) {
       const e = toGatewayError(err);
       status = e.status;

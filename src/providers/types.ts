@@ -79,6 +79,11 @@ export interface ProviderCapabilities {
    * them (size cap, timeout, no private addresses) and the adapter only ever sees data: URLs.
    */
   readonly imageUrls?: boolean;
+  /**
+   * A trailing assistant message is continued, not answered anew (Anthropic's prefill): such a
+   * provider can resume a stream that broke mid-answer (`stream_recovery: continue`).
+   */
+  readonly assistantPrefill?: boolean;
 }
 
 export interface ProviderModule {

@@ -21,7 +21,7 @@ function usageOnly(body: string): { usage: ReturnType<typeof usageFromAnthropic>
 export const anthropicProvider = {
   type: 'anthropic',
   chatWire: 'anthropic-messages',
-  capabilities: { chat: true, embeddings: false, streaming: true },
+  capabilities: { chat: true, embeddings: false, streaming: true, assistantPrefill: true },
   encodeChat: encodeAnthropicChat,
   /** Usage only, for same-wire relays of the body as received. */
   decodeChat: usageOnly,
