@@ -96,6 +96,35 @@ export function budgetWindowConformance(get: () => { readonly store: CounterStor
       assert.equal((await u('key:k1')).spentNanos, 1_234n);
     });
 
+    it('M10: settle charges a scope its own share when given one (attempts on several deployments)', async () => {
+      const { store, replicas } = get();
+      const org = `org-${randomUUID()}`;
+      const T = Date.now();
+      const scopes: ScopeRequest[] = [
+        { scope: 'key:k1', periodId: 'none', budgetNanos: 10_000n, tpm: 10_000 },
+        { scope: 'model:fallback', periodId: 'none', budgetNanos: 10_000n },
+        { scope: 'user:u1', periodId: 'r:daily', budgetNanos: 10_000n, window: DAY },
+        { scope: 'model:other', periodId: 'none', budgetNanos: 10_000n },
+      ];
+      const id = admitted(await store.reserve(req(org, scopes, { costNanos: 5_000n, tokens: 500, now: T })));
+      // The key and user pay for both attempts; the fallback group only for its own; model:other is not billed.
+      const other = replicas[replicas.length - 1]!;
+      assert.deepEqual(
+        await other.settle(id, { costNanos: 1_500n, tokens: 90, scopes: ['key:k1', 'model:fallback', 'user:u1'], scopeCosts: { 'model:fallback': 400n, 'model:other': 999n, 'key:absent': 7n } }),
+        { applied: true, afterExpiry: false },
+      );
+      const u = async (scope: string, window?: typeof DAY) => store.getUsage(org, scope, window ? 'r:daily' : 'none', T + 1, window);
+      assert.deepEqual([(await u('key:k1')).spentNanos, (await u('key:k1')).tokensLastMinute], [1_500n, 90]);
+      assert.equal((await u('user:u1', DAY)).spentNanos, 1_500n);
+      assert.deepEqual([(await u('model:fallback')).spentNanos, (await u('model:fallback')).reservedNanos], [400n, 0n]);
+      assert.deepEqual([(await u('model:other')).spentNanos, (await u('model:other')).reservedNanos], [0n, 0n]);
+      // Without a scope list every scope is billed, still at its own share where one is given.
+      const all = admitted(await store.reserve(req(org, scopes, { costNanos: 10n, now: T })));
+      await store.settle(all, { costNanos: 10n, tokens: 0, scopeCosts: { 'model:other': 3n } });
+      assert.deepEqual([(await u('key:k1')).spentNanos, (await u('model:other')).spentNanos], [1_510n, 3n]);
+      await assert.rejects(store.settle(all, { costNanos: 1n, tokens: 0, scopeCosts: { 'key:k1': -1n } }), RangeError);
+    });
+
     it("forgets a period's counters after retainUntil", async () => {
       const { store } = get();
       const org = `org-${randomUUID()}`;

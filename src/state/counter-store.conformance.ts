@@ -1,26 +1,21 @@
 // The one conformance suite every CounterStore passes (TESTING.md: one suite per interface).
 // An implementation's test file only says how to build it. Tests are named after the
 // FAILURE-MODES.md rows they prove. Each test works in its own organisation, so the tests share
-// one backend without seeing each other.
+// one backend without seeing each other. This file holds the harness, budgets, replicas and
+// outages; rate limits, settlement and leases, rolling budgets and breakers have their own parts.
 
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { StateUnavailableError } from '../core/errors.js';
-import {
-  RATE_WINDOW_MS,
-  RETRY_SCAN_LIMIT,
-  ReservationConflictError,
-  type BreakerPolicy,
-  type CounterStore,
-  type ReserveRequest,
-  type ReserveResult,
-  type ScopeRequest,
-} from './counter-store.js';
+import type { BreakerPolicy, CounterStore, ScopeRequest } from './counter-store.js';
 import { breakerConformance } from './breaker.conformance.js';
 import { budgetWindowConformance } from './budget-window.conformance.js';
+import { admitted, orgId, req } from './conformance-support.js';
+import { leaseConformance } from './lease.conformance.js';
 import type { CounterStoreOptions } from './open-counter-store.js';
-import { INT64_MAX, reservationIdFor } from './reserve-request.js';
+import { rateLimitConformance } from './rate-limit.conformance.js';
+import { INT64_MAX } from './reserve-request.js';
 
 export interface ConformanceBackend {
   /** A new store (a new connection, for a shared backend). */
@@ -46,19 +41,6 @@ export interface ConformanceHarness {
 }
 
 const BREAKER: BreakerPolicy = { failureThreshold: 3, cooldownMs: 10_000, halfOpenProbes: 1, probeTimeoutMs: 5_000 };
-
-function orgId(): string {
-  return `org-${randomUUID()}`;
-}
-
-function req(org: string, scopes: ScopeRequest[], over: Partial<ReserveRequest> = {}): ReserveRequest {
-  return { org, requestId: randomUUID(), costNanos: 0n, tokens: 0, scopes, ...over };
-}
-
-function admitted(r: ReserveResult): string {
-  assert.equal(r.ok, true, `expected admission, got ${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
-  return r.ok ? r.reservationId : '';
-}
 
 async function expectUnavailable(p: Promise<unknown>, boundMs: number): Promise<void> {
   const started = Date.now();
@@ -228,192 +210,8 @@ export function counterStoreConformance(h: ConformanceHarness): void {
       assert.deepEqual([u.spentNanos, u.reservedNanos, u.inFlight, u.requests], [expected, 0n, 0, 300]);
     });
 
-    it('RPM is exact over a sliding 60 s window, and released requests still count', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', rpm: 3 }];
-      const a = admitted(await store.reserve(req(org, s, { now: T })));
-      admitted(await store.reserve(req(org, s, { now: T + 10_000 })));
-      admitted(await store.reserve(req(org, s, { now: T + 20_000 })));
-      await store.release(a);
-      assert.deepEqual(await store.reserve(req(org, s, { now: T + 30_000 })), {
-        ok: false, scope: 'key:k1', limit: 'rpm', limitValue: 3, current: 3, requested: 1, retryAfterMs: 30_000,
-      });
-      const late = await store.reserve(req(org, s, { now: T + RATE_WINDOW_MS - 1 }));
-      assert.equal(!late.ok && late.retryAfterMs, 1);
-      admitted(await store.reserve(req(org, s, { now: T + RATE_WINDOW_MS })));
-      const again = await store.reserve(req(org, s, { now: T + RATE_WINDOW_MS + 1 }));
-      assert.equal(!again.ok && again.retryAfterMs, 10_000 - 1);
-      assert.equal((await store.getUsage(org, 'key:k1', 'none', T + RATE_WINDOW_MS + 1)).requestsLastMinute, 3);
-    });
-
-    it('RPM is exact under a concurrent burst', async () => {
-      const org = orgId();
-      const s = [{ scope: 'model:gpt-4o', periodId: 'none', rpm: 7 }];
-      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => replicas[i % replicas.length]!.reserve(req(org, s))));
-      assert.equal(results.filter((r) => r.ok).length, 7);
-      for (const r of results) if (!r.ok) assert.ok(r.limit === 'rpm' && r.retryAfterMs !== null && r.retryAfterMs > 0 && r.retryAfterMs <= RATE_WINDOW_MS);
-    });
-
-    it('M5: TPM reserved at admission is corrected at settlement', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', tpm: 1_000 }];
-      const a = admitted(await store.reserve(req(org, s, { tokens: 800, now: T })));
-      assert.deepEqual(await store.reserve(req(org, s, { tokens: 300, now: T + 1 })), {
-        ok: false, scope: 'key:k1', limit: 'tpm', limitValue: 1_000, current: 800, requested: 300, retryAfterMs: RATE_WINDOW_MS - 1,
-      });
-      await store.settle(a, { costNanos: 0n, tokens: 100 });
-      const b = admitted(await store.reserve(req(org, s, { tokens: 300, now: T + 2 })));
-      assert.equal((await store.getUsage(org, 'key:k1', 'none', T + 2)).tokensLastMinute, 400);
-      // Usage above the estimate is counted too.
-      await store.settle(b, { costNanos: 0n, tokens: 900 });
-      assert.equal((await store.getUsage(org, 'key:k1', 'none', T + 3)).tokensLastMinute, 1_000);
-      const c = await store.reserve(req(org, s, { tokens: 1, now: T + 3 }));
-      assert.equal(!c.ok && c.limit, 'tpm');
-      // A request larger than the limit can never fit: no retry hint.
-      const huge = await store.reserve(req(org, s, { tokens: 1_001, now: T + 3 }));
-      assert.equal(!huge.ok && huge.retryAfterMs, null);
-      // The tokens leave with the admission instant: A's 100 at T + 60 s.
-      admitted(await store.reserve(req(org, s, { tokens: 100, now: T + RATE_WINDOW_MS })));
-    });
-
-    it('bounds the work behind a TPM retry hint (then a lower bound) and keeps RPM hints exact', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const n = RETRY_SCAN_LIMIT + 200;
-      const s = [{ scope: 'key:k1', periodId: 'none', tpm: n, rpm: n + 1 }];
-      for (let i = 0; i < n; i++) admitted(await store.reserve(req(org, s, { tokens: 1, now: T + i })));
-      const tpm = await store.reserve(req(org, s, { tokens: n, now: T + n }));
-      assert.equal(!tpm.ok && tpm.limit, 'tpm');
-      // Exact would be entry n (T + n - 1); the walk stops at entry RETRY_SCAN_LIMIT.
-      assert.equal(!tpm.ok && tpm.retryAfterMs, T + RETRY_SCAN_LIMIT - 1 + RATE_WINDOW_MS - (T + n));
-      const rpm = await store.reserve(req(org, [{ scope: 'key:k1', periodId: 'none', rpm: 10 }], { now: T + n }));
-      assert.equal(!rpm.ok && rpm.retryAfterMs, T + (n - 10) + RATE_WINDOW_MS - (T + n));
-    });
-
-    it('M5: TPM and RPM are separate windows and a TPM refusal counts no request', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', rpm: 100, tpm: 1_000 }];
-      for (let i = 0; i < 10; i++) admitted(await store.reserve(req(org, s, { tokens: 50, now: T + i })));
-      const r = await store.reserve(req(org, s, { tokens: 600, now: T + 10 }));
-      assert.equal(!r.ok && r.limit, 'tpm');
-      assert.equal(!r.ok && r.current, 500);
-      const u = await store.getUsage(org, 'key:k1', 'none', T + 10);
-      assert.deepEqual([u.requestsLastMinute, u.tokensLastMinute, u.requests], [10, 500, 10]);
-      admitted(await store.reserve(req(org, s, { tokens: 500, now: T + 11 })));
-    });
-
-    it('M2: a simultaneous burst stays within the TPM limit', async () => {
-      const org = orgId();
-      const s = [{ scope: 'team:t1', periodId: 'none', tpm: 1_000 }];
-      const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => replicas[i % replicas.length]!.reserve(req(org, s, { tokens: 100 }))),
-      );
-      assert.equal(results.filter((r) => r.ok).length, 10);
-      assert.equal((await store.getUsage(org, 'team:t1', 'none')).tokensLastMinute, 1_000);
-    });
-
-    it('holds concurrency slots until settle or release', async () => {
-      const org = orgId();
-      const s = [{ scope: 'key:k1', periodId: 'none', maxParallel: 2 }];
-      const a = admitted(await store.reserve(req(org, s)));
-      const b = admitted(await store.reserve(req(org, s)));
-      assert.deepEqual(await store.reserve(req(org, s)), {
-        ok: false, scope: 'key:k1', limit: 'concurrency', limitValue: 2, current: 2, requested: 1, retryAfterMs: null,
-      });
-      await store.settle(a, { costNanos: 1n, tokens: 1 });
-      admitted(await store.reserve(req(org, s)));
-      await store.release(b);
-      assert.equal((await store.getUsage(org, 'key:k1', 'none')).inFlight, 1);
-      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => replicas[i % replicas.length]!.reserve(req(org, s))));
-      assert.equal(burst.filter((r) => r.ok).length, 1);
-    });
-
-    it('M4: settle and release are idempotent per reservation', async () => {
-      const org = orgId();
-      const s = [{ scope: 'key:k1', periodId: 'none', budgetNanos: 1_000n, maxParallel: 10 }];
-      const a = admitted(await store.reserve(req(org, s, { costNanos: 100n })));
-      assert.deepEqual(await store.settle(a, { costNanos: 42n, tokens: 3 }), { applied: true, afterExpiry: false });
-      assert.deepEqual(await store.settle(a, { costNanos: 42n, tokens: 3 }), { applied: false, reason: 'already_settled' });
-      assert.deepEqual(await store.release(a), { applied: false, reason: 'already_settled' });
-      const b = admitted(await store.reserve(req(org, s, { costNanos: 100n })));
-      assert.deepEqual(await store.release(b), { applied: true, afterExpiry: false });
-      assert.deepEqual(await store.settle(b, { costNanos: 5n, tokens: 3 }), { applied: false, reason: 'already_settled' });
-      const c = admitted(await store.reserve(req(org, s, { costNanos: 100n })));
-      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => replicas[i % replicas.length]!.settle(c, { costNanos: 7n, tokens: 1 })));
-      assert.equal(many.filter((r) => r.applied).length, 1);
-      const u = await store.getUsage(org, 'key:k1', 'none');
-      assert.deepEqual([u.spentNanos, u.reservedNanos, u.inFlight, u.requests], [49n, 0n, 0, 3]);
-      assert.deepEqual(await store.settle(reservationIdFor(org, 'never-reserved'), { costNanos: 1n, tokens: 0 }), { applied: false, reason: 'unknown' });
-    });
-
-    it('derives the reservation id from (org, request id), so a timed-out reserve can be released', async () => {
-      const org = orgId();
-      const requestId = `req/{odd}:${randomUUID()}`;
-      const r = await store.reserve(req(org, [{ scope: 'key:k1', periodId: 'none', maxParallel: 1 }], { requestId }));
-      assert.equal(admitted(r), reservationIdFor(org, requestId));
-      assert.equal((await store.release(reservationIdFor(org, requestId))).applied, true);
-      assert.equal((await store.getUsage(org, 'key:k1', 'none')).inFlight, 0);
-    });
-
-    it('refuses to reuse a request id', async () => {
-      const org = orgId();
-      const s = [{ scope: 'key:k1', periodId: 'none' }];
-      const first = req(org, s, { costNanos: 1n });
-      const id = admitted(await store.reserve(first));
-      await assert.rejects(store.reserve(first), ReservationConflictError);
-      await store.settle(id, { costNanos: 1n, tokens: 0 });
-      await assert.rejects(store.reserve(first), ReservationConflictError);
-      assert.equal((await store.getUsage(org, 'key:k1', 'none')).requests, 1);
-    });
-
-    it('a lapsed lease gives back its budget and concurrency slot', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', budgetNanos: 100n, maxParallel: 1, rpm: 10, tpm: 1_000 }];
-      admitted(await store.reserve(req(org, s, { costNanos: 100n, tokens: 10, leaseTtlMs: 1_000, now: T })));
-      const during = await store.reserve(req(org, s, { costNanos: 1n, now: T + 999 }));
-      assert.equal(!during.ok && during.limit, 'budget');
-      // The lease lapses at T + 1000; this reserve reaps it first, then fits.
-      admitted(await store.reserve(req(org, s, { costNanos: 100n, tokens: 10, now: T + 1_000 })));
-      const u = await store.getUsage(org, 'key:k1', 'none', T + 1_000);
-      // RPM/TPM entries stay: the expired request was made.
-      assert.deepEqual([u.reservedNanos, u.inFlight, u.requestsLastMinute, u.tokensLastMinute], [100n, 1, 2, 20]);
-    });
-
-    it('a lapsed lease expires on the store clock too (no caller-supplied time)', async () => {
-      const org = orgId();
-      const s = [{ scope: 'key:k1', periodId: 'none', maxParallel: 1 }];
-      admitted(await store.reserve(req(org, s, { costNanos: 5n, leaseTtlMs: 100 })));
-      await new Promise((r) => setTimeout(r, 250));
-      const u = await store.getUsage(org, 'key:k1', 'none');
-      assert.deepEqual([u.reservedNanos, u.inFlight], [0n, 0]);
-      admitted(await store.reserve(req(org, s)));
-    });
-
-    it('settling an expired lease still records the spend, once', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', maxParallel: 1, tpm: 1_000 }];
-      const a = admitted(await store.reserve(req(org, s, { costNanos: 100n, tokens: 500, leaseTtlMs: 1_000, now: T })));
-      await store.getUsage(org, 'key:k1', 'none', T + 2_000); // reaps
-      assert.deepEqual(await store.settle(a, { costNanos: 70n, tokens: 200 }), { applied: true, afterExpiry: true });
-      assert.deepEqual(await store.settle(a, { costNanos: 70n, tokens: 200 }), { applied: false, reason: 'already_settled' });
-      const u = await store.getUsage(org, 'key:k1', 'none', T + 2_000);
-      assert.deepEqual([u.spentNanos, u.reservedNanos, u.inFlight, u.tokensLastMinute], [70n, 0n, 0, 200]);
-    });
-
-    it('a lease that lapsed but was not reaped yet settles as live, and is not reaped later', async () => {
-      const org = orgId();
-      const T = Date.now();
-      const s = [{ scope: 'key:k1', periodId: 'none', maxParallel: 1 }];
-      const a = admitted(await store.reserve(req(org, s, { costNanos: 100n, leaseTtlMs: 1_000, now: T })));
-      assert.deepEqual(await store.settle(a, { costNanos: 90n, tokens: 0 }), { applied: true, afterExpiry: false });
-      const u = await store.getUsage(org, 'key:k1', 'none', T + 5_000);
-      assert.deepEqual([u.spentNanos, u.reservedNanos, u.inFlight], [90n, 0n, 0]);
-    });
+    rateLimitConformance(() => ({ store, replicas }));
+    leaseConformance(() => ({ store, replicas }));
 
     it('rejects malformed input before touching any counter', async () => {
       const org = orgId();

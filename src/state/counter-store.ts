@@ -140,6 +140,12 @@ export interface ActualUsage {
    * was admitted against but not served by. Names not in the reservation are ignored.
    */
   readonly scopes?: readonly string[];
+  /**
+   * What a billed scope is charged instead of `costNanos`: a request whose attempts ran on several
+   * deployments bills each fallback group or provider only for its own attempts, while the key,
+   * user, team and org pay for all of them. Names not billed are ignored.
+   */
+  readonly scopeCosts?: Readonly<Record<string, Nanos>>;
 }
 
 export type SettleResult =

@@ -7,7 +7,7 @@
 
 import type { CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory/memory-counter-store.js';
-import { openRedisCounterStore } from './redis/redis-counter-store.js';
+import { openRedisCounterStore } from './redis/open-redis-store.js';
 
 export interface CounterStoreOptions {
   /** Reservation lease; a dead replica's reservations are given back after this (default 10 min). */

@@ -88,6 +88,7 @@ export function checkActual(actual: ActualUsage): void {
   if (actual.scopes !== undefined && !(Array.isArray(actual.scopes) && actual.scopes.every((s) => typeof s === 'string'))) {
     throw new RangeError('scopes must be an array of scope names');
   }
+  for (const [scope, cost] of Object.entries(actual.scopeCosts ?? {})) money(`scopeCosts of ${scope}`, cost);
 }
 
 export function checkNow(now: number | undefined): void {

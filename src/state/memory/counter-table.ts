@@ -13,20 +13,8 @@ import {
   type SettleResult,
 } from '../counter-store.js';
 import { INT64_MAX, escapePart, reservationIdFor } from '../reserve-request.js';
+import { BudgetCells, type BucketRef } from './budget-cells.js';
 import { SlidingLog } from './sliding-log.js';
-
-interface BudgetCell {
-  spent: bigint;
-  reserved: bigint;
-  requests: number;
-  /** When the period's counters may be forgotten (ScopeRequest.retainUntil); absent: kept. */
-  retainUntil?: number;
-}
-
-/** A rolling budget's bucket: spend and requests admitted in one bucketMs; forgotten once out of every window. */
-interface BucketCell extends BudgetCell {
-  readonly forgetAt: number;
-}
 
 interface HeldScope {
   readonly scope: string;
@@ -34,7 +22,7 @@ interface HeldScope {
   /** Holds the reservation (and, for calendar periods, spend and requests). */
   readonly budgetKey: string;
   /** Rolling budgets: the admission bucket, which receives the spend. */
-  readonly bucket?: { readonly key: string; readonly forgetAt: number };
+  readonly bucket?: BucketRef;
   readonly rpm: boolean;
   readonly tpm: boolean;
   readonly retainUntil?: number;
@@ -61,11 +49,9 @@ export interface CounterTableOptions {
 
 const scopeKeyOf = (org: string, scope: string): string => `${escapePart(org)}:${escapePart(scope)}`;
 const budgetKeyOf = (scopeKey: string, periodId: string): string => `${scopeKey}:${escapePart(periodId)}`;
-const bucketKeyOf = (budgetKey: string, index: number): string => `${budgetKey}:w${index}`;
 
 export class CounterTable {
-  private readonly budgets = new Map<string, BudgetCell>();
-  private readonly buckets = new Map<string, BucketCell>();
+  private readonly cells = new BudgetCells();
   private readonly rpm = new Map<string, SlidingLog>();
   private readonly tpm = new Map<string, SlidingLog>();
   private readonly inFlight = new Map<string, number>();
@@ -92,8 +78,8 @@ export class CounterTable {
     for (const s of req.scopes) {
       const scopeKey = scopeKeyOf(req.org, s.scope);
       const budgetKey = budgetKeyOf(scopeKey, s.periodId);
-      const b = this.budgetCell(budgetKey);
-      const current = s.window ? (b?.reserved ?? 0n) + this.windowSum(budgetKey, s.window, now).spent : b === undefined ? 0n : b.spent + b.reserved;
+      const b = this.cells.get(budgetKey);
+      const current = s.window ? (b?.reserved ?? 0n) + this.cells.windowSum(budgetKey, s.window, now).spent : b === undefined ? 0n : b.spent + b.reserved;
       const limit = s.budgetNanos ?? INT64_MAX;
       if (current + req.costNanos > limit) {
         return { ok: false, scope: s.scope, limit: 'budget', limitValue: limit, current, requested: req.costNanos, retryAfterMs: null };
@@ -122,17 +108,16 @@ export class CounterTable {
           return { ok: false, scope: s.scope, limit: 'concurrency', limitValue: s.maxParallel, current: f, requested: 1, retryAfterMs: null };
         }
       }
-      const bucket = s.window ? this.bucketOf(budgetKey, s.window, now) : undefined;
+      const bucket = s.window ? this.cells.bucketOf(budgetKey, s.window, now) : undefined;
       held.push({ scope: s.scope, scopeKey, budgetKey, ...(bucket ? { bucket } : {}), ...(s.retainUntil !== undefined ? { retainUntil: s.retainUntil } : {}), rpm: s.rpm !== undefined, tpm: s.tpm !== undefined });
     }
 
     // Phase 2: every scope passed; write them all.
     for (const h of held) {
-      let b = this.budgetCell(h.budgetKey);
-      if (b === undefined) this.budgets.set(h.budgetKey, (b = { spent: 0n, reserved: 0n, requests: 0 }));
+      const b = this.cells.getOrCreate(h.budgetKey);
       if (h.retainUntil !== undefined) b.retainUntil = h.retainUntil;
       b.reserved += req.costNanos;
-      if (h.bucket) this.bucketCell(h.bucket).requests += 1;
+      if (h.bucket) this.cells.bucket(h.bucket).requests += 1;
       else b.requests += 1;
       if (h.rpm) logOf(this.rpm, h.scopeKey).add(now, 1, id);
       if (h.tpm) logOf(this.tpm, h.scopeKey).add(now, req.tokens, id);
@@ -153,9 +138,10 @@ export class CounterTable {
     if (r.state === 'settled') return { applied: false, reason: 'already_settled' };
     const billed = actual.scopes === undefined ? undefined : new Set(actual.scopes);
     const bills = (h: HeldScope): boolean => billed === undefined || billed.has(h.scope);
+    const costOf = (h: HeldScope): bigint => actual.scopeCosts?.[h.scope] ?? actual.costNanos;
     for (const h of r.scopes) {
-      const b = h.bucket ? this.buckets.get(h.bucket.key) : this.budgetCell(h.budgetKey);
-      if (bills(h) && b !== undefined && b.spent + actual.costNanos > INT64_MAX) {
+      const b = h.bucket ? this.cells.peekBucket(h.bucket) : this.cells.get(h.budgetKey);
+      if (bills(h) && b !== undefined && b.spent + costOf(h) > INT64_MAX) {
         throw new RangeError(`spend on ${h.budgetKey} would pass 2^63 nano-dollars`);
       }
     }
@@ -164,12 +150,7 @@ export class CounterTable {
     if (!afterExpiry) this.unreserve(r);
     for (const h of r.scopes) {
       const billedHere = bills(h);
-      if (billedHere && h.bucket) this.bucketCell(h.bucket).spent += actual.costNanos;
-      else if (billedHere) {
-        let b = this.budgetCell(h.budgetKey);
-        if (b === undefined) this.budgets.set(h.budgetKey, (b = { spent: 0n, reserved: 0n, requests: 0 }));
-        b.spent += actual.costNanos;
-      }
+      if (billedHere) (h.bucket ? this.cells.bucket(h.bucket) : this.cells.getOrCreate(h.budgetKey)).spent += costOf(h);
       // Tokens stay attributed to the admission instant; correct them while still in the window.
       if (h.tpm) this.tpm.get(h.scopeKey)?.reweigh(id, billedHere ? actual.tokens : 0);
     }
@@ -181,8 +162,8 @@ export class CounterTable {
     this.reap(now);
     const scopeKey = scopeKeyOf(org, scope);
     const budgetKey = budgetKeyOf(scopeKey, periodId);
-    const cell = this.budgetCell(budgetKey);
-    const b = window ? { ...this.windowSum(budgetKey, window, now), reserved: cell?.reserved ?? 0n } : cell;
+    const cell = this.cells.get(budgetKey);
+    const b = window ? { ...this.cells.windowSum(budgetKey, window, now), reserved: cell?.reserved ?? 0n } : cell;
     const rpm = this.rpm.get(scopeKey);
     const tpm = this.tpm.get(scopeKey);
     rpm?.prune(now);
@@ -195,43 +176,6 @@ export class CounterTable {
       requestsLastMinute: rpm?.size ?? 0,
       tokensLastMinute: tpm?.total ?? 0,
     };
-  }
-
-  /** A period's cell, unless its retainUntil (wall clock, like Redis' key expiry) has passed. */
-  private budgetCell(key: string): BudgetCell | undefined {
-    const c = this.budgets.get(key);
-    if (c?.retainUntil !== undefined && c.retainUntil <= Date.now()) {
-      this.budgets.delete(key);
-      return undefined;
-    }
-    return c;
-  }
-
-  /** Spend and requests of a rolling budget's buckets in the window ending now. */
-  private windowSum(budgetKey: string, w: RollingWindow, now: number): { spent: bigint; requests: number } {
-    const current = Math.floor(now / w.bucketMs);
-    let spent = 0n;
-    let requests = 0;
-    for (let i = current - w.buckets + 1; i <= current; i++) {
-      const c = this.buckets.get(bucketKeyOf(budgetKey, i));
-      if (c) {
-        spent += c.spent;
-        requests += c.requests;
-      }
-    }
-    return { spent, requests };
-  }
-
-  /** The bucket a request admitted now is billed to, and when it has left every window. */
-  private bucketOf(budgetKey: string, w: RollingWindow, now: number): { key: string; forgetAt: number } {
-    const index = Math.floor(now / w.bucketMs);
-    return { key: bucketKeyOf(budgetKey, index), forgetAt: (index + w.buckets) * w.bucketMs };
-  }
-
-  private bucketCell(b: { readonly key: string; readonly forgetAt: number }): BucketCell {
-    let c = this.buckets.get(b.key);
-    if (c === undefined) this.buckets.set(b.key, (c = { spent: 0n, reserved: 0n, requests: 0, forgetAt: b.forgetAt }));
-    return c;
   }
 
   /** Returns the reserved budget and concurrency slots of lapsed leases; RPM/TPM entries stay. */
@@ -254,8 +198,7 @@ export class CounterTable {
   private sweepIdle(now: number): void {
     if (now < this.nextSweep) return;
     this.nextSweep = now + RATE_WINDOW_MS;
-    for (const [k, c] of this.buckets) if (c.forgetAt <= now) this.buckets.delete(k);
-    for (const k of this.budgets.keys()) this.budgetCell(k);
+    this.cells.sweep(now);
     for (const logs of [this.rpm, this.tpm]) {
       for (const [k, log] of logs) {
         log.prune(now);
@@ -266,7 +209,7 @@ export class CounterTable {
 
   private unreserve(r: Reservation): void {
     for (const h of r.scopes) {
-      const b = this.budgetCell(h.budgetKey);
+      const b = this.cells.get(h.budgetKey);
       if (b !== undefined) b.reserved -= r.cost;
       const f = (this.inFlight.get(h.scopeKey) ?? 0) - 1;
       if (f > 0) this.inFlight.set(h.scopeKey, f);

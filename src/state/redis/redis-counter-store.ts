@@ -4,7 +4,6 @@
 // becomes StateUnavailableError. A reserve that timed out may still have run on the server: the
 // caller can release `reservationIdFor(org, requestId)`, or the lease expires on its own.
 
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { StateUnavailableError } from '../../core/errors.js';
 import {
   DEFAULT_LEASE_TTL_MS,
@@ -53,8 +52,6 @@ export interface RedisCounterStoreOptions {
    */
   readonly onWarning?: (message: string) => void;
 }
-
-export const DEFAULT_COMMAND_TIMEOUT_MS = 250;
 
 export class RedisCounterStore implements CounterStore {
   readonly kind = 'redis';
@@ -136,6 +133,7 @@ export class RedisCounterStore implements CounterStore {
       await this.run(settleScript, [leasesKey(P), recordKey(P, requestPart)], [
         P, requestPart, String(this.retentionMs), actual.costNanos.toString(), String(actual.tokens),
         actual.scopes === undefined ? '*' : String(actual.scopes.length), ...(actual.scopes ?? []).map(escapePart),
+        ...scopeCostArgs(actual.scopeCosts),
       ]),
     );
     if (num(reply[0]) === 1) return { applied: true, afterExpiry: num(reply[1]) === 1 };
@@ -260,64 +258,8 @@ export class RedisCounterStore implements CounterStore {
   }
 }
 
-export async function openRedisCounterStore(url: string, opts: RedisCounterStoreOptions = {}): Promise<RedisCounterStore> {
-  const client = createClient(url, opts);
-  const store = new RedisCounterStore(client, opts);
-  // Give the first connection a moment so requests right after start-up do not fail spuriously;
-  // an unreachable server is not fatal here (fail-open may be configured): ping() reports it.
-  await waitReady(client, opts.connectTimeoutMs ?? 2_000);
-  if (client.status === 'ready') {
-    // A server that may evict our counters is refused outright: starting would mean overspend.
-    const r = await store.verifyEvictionPolicy().catch(() => undefined);
-    if (r?.ok === false) {
-      await store.close();
-      throw r.error;
-    }
-  }
-  store.watchEvictionPolicy();
-  return store;
-}
-
-function clientOptions(opts: RedisCounterStoreOptions): RedisOptions {
-  return {
-    commandTimeout: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-    connectTimeout: opts.connectTimeoutMs ?? 2_000,
-    // Fail at once while disconnected instead of queueing behind a dead socket (no hangs), and
-    // never re-send a script after a reconnect: it may already have run.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), 1_000),
-  };
-}
-
-function createClient(url: string, opts: RedisCounterStoreOptions): RedisClient {
-  if (!opts.cluster) return new Redis(url, clientOptions(opts));
-  const u = new URL(url);
-  const redisOptions: RedisOptions = {
-    ...clientOptions(opts),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-  return new Cluster([{ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) }], {
-    redisOptions,
-    enableOfflineQueue: false,
-    scaleReads: 'master',
-  });
-}
-
-function waitReady(client: RedisClient, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      client.off('ready', done);
-      client.off('error', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    client.once('ready', done);
-    client.once('error', done);
-  });
+/** k, then k (escaped scope, cost) pairs; costs are decimal strings (Lua never turns them into doubles). */
+function scopeCostArgs(costs: ActualUsage['scopeCosts']): string[] {
+  const entries = Object.entries(costs ?? {});
+  return [String(entries.length), ...entries.flatMap(([scope, cost]) => [escapePart(scope), cost.toString()])];
 }

@@ -151,7 +151,8 @@ return {1, exp}
 
 /**
  * KEYS: P:leases, P:r:<req>.  ARGV: P, req, retentionMs, actualCost, actualTokens, m, then m
- * scopes to bill ('*' instead of m: every scope). Unbilled scopes give back their reservation only.
+ * scopes to bill ('*' instead of m: every scope), then k and k (scope, cost) pairs: what those
+ * billed scopes are charged instead of actualCost. Unbilled scopes give back their reservation only.
  * Returns {1, afterExpiry 0|1} | {0, 'unknown'|'already_settled'}.
  */
 export const settleScript = new LuaScript(
@@ -169,10 +170,15 @@ if not r then return {0, 'unknown'} end
 if r.st == 'settled' then return {0, 'already_settled'} end
 local n = tonumber(r.n)
 local billed = {}
+local o = 7
 if not all then
   for j = 1, tonumber(ARGV[6]) do billed[ARGV[6 + j]] = true end
+  o = 7 + tonumber(ARGV[6])
 end
+local own = {}
+for j = 1, tonumber(ARGV[o]) do own[ARGV[o + 2 * j - 1]] = ARGV[o + 2 * j] end
 local function bills(s) return all or billed[s] == true end
+local function costOf(s) return own[s] or actual end
 -- Where scope i's spend goes: its admission bucket (rolling) or its period cell.
 local function spendKey(i)
   if r['q' .. i] then return bucketKey(P, r['p' .. i], tonumber(r['q' .. i]), r['s' .. i]) end
@@ -180,7 +186,7 @@ local function spendKey(i)
 end
 for i = 1, n do
   local bk = spendKey(i)
-  if bills(r['s' .. i]) and dcmp(dadd(dec(redis.call('HGET', bk, 'spent')), actual), INT64_MAX) > 0 then
+  if bills(r['s' .. i]) and dcmp(dadd(dec(redis.call('HGET', bk, 'spent')), costOf(r['s' .. i])), INT64_MAX) > 0 then
     return redis.error_reply('ERR tollgate: spend would pass 2^63 nano-dollars on ' .. bk)
   end
 end
@@ -195,9 +201,10 @@ for i = 1, n do
   local here = bills(s)
   local tok = atok
   if not here then tok = '0' end
-  if here and actual ~= '0' then
+  local cost = costOf(s)
+  if here and cost ~= '0' then
     local sk = spendKey(i)
-    redis.call('HINCRBY', sk, 'spent', actual)
+    redis.call('HINCRBY', sk, 'spent', cost)
     if r['w' .. i] then redis.call('PEXPIRE', sk, tonumber(r['w' .. i])) end
   end
   if string.find(r['f' .. i], 't', 1, true) then
