@@ -264,7 +264,7 @@ export class InferencePipeline {
             const upstreamReq = m.sign ? await m.sign(encoded, d.provider, Date.now()) : encoded;
             const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, signal, d.id);
             track.upstreamStatus = res.status;
-            this.deps.metrics.upstreamDuration.observe({ deployment: d.id, status: String(res.status) }, (performance.now() - t0) / 1000);
+            this.deps.metrics.observeUpstream(d.id, res.status, (performance.now() - t0) / 1000);
             if (res.status >= 400) {
               const body = await res.body.text().catch(() => '');
               throw m.mapError({ status: res.status, headers: res.headers, body, now: Date.now() });

@@ -36,7 +36,7 @@ export function recordOutcome(metrics: Metrics, logger: Logger, o: RequestOutcom
   series.duration.observe(o.latencyMs / 1000);
   if (o.code) metrics.errors.inc({ code: o.code, route: o.route });
   if (o.usage && o.deployment) metrics.recordUsage(o.model, o.deployment, o.usage);
-  if (o.ttftMs !== undefined && o.deployment) metrics.timeToFirstToken.observe({ model: o.model, deployment }, o.ttftMs / 1000);
+  if (o.ttftMs !== undefined && o.deployment) metrics.observeTimeToFirstToken(o.model, deployment, o.ttftMs / 1000);
   const line = {
     request_id: o.requestId,
     route: o.route,

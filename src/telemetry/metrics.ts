@@ -3,6 +3,20 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Usage } from '../core/usage.js';
 
+type CounterChild = ReturnType<Counter['labels']>;
+type HistogramChild = ReturnType<Histogram['labels']>;
+interface RequestSeries {
+  readonly count: CounterChild;
+  readonly duration: HistogramChild;
+}
+interface TokenSeries {
+  readonly input: CounterChild;
+  readonly cachedInput: CounterChild;
+  readonly cacheWrite: CounterChild;
+  readonly output: CounterChild;
+  readonly reasoning: CounterChild;
+}
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export class Metrics {
@@ -26,10 +40,15 @@ export class Metrics {
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_process_' });
   }
 
-  readonly #series = new Map<string, { count: ReturnType<Counter['labels']>; duration: ReturnType<Histogram['labels']> }>();
+  // Label children cached per label set: prom-client hashes the label object on every call, and a
+  // request updates up to eight series (measured at a few % of the gateway's CPU).
+  readonly #series = new Map<string, RequestSeries>();
+  readonly #upstream = new Map<string, HistogramChild>();
+  readonly #ttft = new Map<string, HistogramChild>();
+  readonly #tokens = new Map<string, TokenSeries>();
 
-  /** The request counter and histogram children for one label set, cached: label hashing per call was measurable. */
-  requestSeries(route: string, model: string, deployment: string, status: number): { count: ReturnType<Counter['labels']>; duration: ReturnType<Histogram['labels']> } {
+  /** The request counter and histogram children for one label set. */
+  requestSeries(route: string, model: string, deployment: string, status: number): RequestSeries {
     const k = `${route}\u0000${model}\u0000${deployment}\u0000${status}`;
     let s = this.#series.get(k);
     if (!s) {
@@ -40,14 +59,32 @@ export class Metrics {
     return s;
   }
 
+  observeUpstream(deployment: string, status: number, seconds: number): void {
+    const k = `${deployment}\u0000${status}`;
+    let h = this.#upstream.get(k);
+    if (!h) this.#upstream.set(k, (h = this.upstreamDuration.labels({ deployment, status: String(status) })));
+    h.observe(seconds);
+  }
+
+  observeTimeToFirstToken(model: string, deployment: string, seconds: number): void {
+    const k = `${model}\u0000${deployment}`;
+    let h = this.#ttft.get(k);
+    if (!h) this.#ttft.set(k, (h = this.timeToFirstToken.labels({ model, deployment })));
+    h.observe(seconds);
+  }
+
   recordUsage(model: string, deployment: string, u: Usage): void {
-    const add = (kind: string, n: number) => {
-      if (n > 0) this.tokens.inc({ model, deployment, kind }, n);
-    };
-    add('input', u.inputTokens);
-    add('cached_input', u.cachedInputTokens);
-    add('cache_write', u.cacheWriteTokens);
-    add('output', u.outputTokens);
-    add('reasoning', u.reasoningTokens);
+    const k = `${model}\u0000${deployment}`;
+    let t = this.#tokens.get(k);
+    if (!t) {
+      const child = (kind: string) => this.tokens.labels({ model, deployment, kind });
+      t = { input: child('input'), cachedInput: child('cached_input'), cacheWrite: child('cache_write'), output: child('output'), reasoning: child('reasoning') };
+      this.#tokens.set(k, t);
+    }
+    if (u.inputTokens > 0) t.input.inc(u.inputTokens);
+    if (u.cachedInputTokens > 0) t.cachedInput.inc(u.cachedInputTokens);
+    if (u.cacheWriteTokens > 0) t.cacheWrite.inc(u.cacheWriteTokens);
+    if (u.outputTokens > 0) t.output.inc(u.outputTokens);
+    if (u.reasoningTokens > 0) t.reasoning.inc(u.reasoningTokens);
   }
 }
