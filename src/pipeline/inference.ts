@@ -15,7 +15,7 @@ import { providerModule, translatorFor } from '../providers/registry.js';
 import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../providers/types.js';
 import { planAttempts, healthSnapshot } from '../router/attempt-plan.js';
 import { AllAttemptsFailedError, failedAttempt, type FailedAttempt, type SkippedTarget } from '../router/all-attempts-failed.js';
-import { decideNextStep, RetryBudget } from '../router/retry-policy.js';
+import { decideNextStep, parseRetryAfterMs, RetryBudget } from '../router/retry-policy.js';
 import { isTargetRefusal, planExhausted, refusalSkip } from '../router/plan-exhausted.js';
 import { targetFit } from '../router/target-fit.js';
 import { affinityKey } from '../router/affinity.js';
@@ -39,6 +39,7 @@ import { relayStream } from './stream-relay.js';
 import { relayTranslatedResponse, relayTranslatedStream } from './translated-relay.js';
 import { clientWire } from './client-wire.js';
 import { callUpstream, upstreamFailure, type UpstreamResponse } from './upstream-call.js';
+import { attemptDeadline, requestTotalMs } from './attempt-deadline.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 export interface RequestContext {
@@ -127,13 +128,14 @@ export class InferencePipeline {
     return seen?.state;
   }
 
-  async #recordOutcome(d: DeploymentRuntime, ok: boolean, retryAfterSeconds?: number): Promise<void> {
+  /** `cooldownMs`: the provider's Retry-After for this failure (it can only lengthen a cooldown). */
+  async #recordOutcome(d: DeploymentRuntime, ok: boolean, cooldownMs?: number): Promise<void> {
     const seen = this.#breakers.get(d.id);
     // A success on a deployment known closed with no failure changes nothing in the store — unless
     // a failure-rate window counts it: skipping successes there would inflate the failure ratio.
     if (ok && !d.provider.breaker.failureRate && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
     try {
-      const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(retryAfterSeconds ? { cooldownMs: retryAfterSeconds * 1000 } : {}) });
+      const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(cooldownMs ? { cooldownMs } : {}) });
       this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now(), openUntil: snap.openUntil });
     } catch {
       // Same as above: recorded next time.
@@ -229,7 +231,8 @@ export class InferencePipeline {
       const failed: FailedAttempt[] = [];
       const refusals: GatewayError[] = [];
       this.#retryBudget.recordRequest();
-      const deadline = performance.now() + plan.attempts[0]!.deployment.provider.timeouts.totalMs;
+      // Each attempt has its own provider's total; the request may take the longest of them.
+      const deadline = performance.now() + requestTotalMs(plan.attempts.map((x) => x.deployment));
       totalTimer = setTimeout(() => ctx.sink.abort(new UpstreamUnavailableError('upstream_timeout', `the request did not finish within the total timeout`)), deadline - performance.now());
       attempts: for (let i = 0; i < plan.attempts.length; i++) {
         const a = plan.attempts[i]!;
@@ -257,16 +260,20 @@ export class InferencePipeline {
               begun(ms);
             }
           };
+          const attempt = attemptDeadline(signal, d.provider.timeouts.totalMs, d.id);
+          /** The provider's Retry-After to the millisecond (retry-after-ms, seconds or HTTP date). */
+          let hintMs: number | undefined;
           try {
             // Encoded afresh from the frozen request for every attempt (R4).
             const encoded = await encode(m, d, track);
             // Signing (Bedrock SigV4) comes last: it covers the exact bytes sent, and its date is now.
             const upstreamReq = m.sign ? await m.sign(encoded, d.provider, Date.now()) : encoded;
-            const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, signal, d.id);
+            const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, attempt.signal, d.id);
             track.upstreamStatus = res.status;
             this.deps.metrics.observeUpstream(d.id, res.status, (performance.now() - t0) / 1000);
             if (res.status >= 400) {
               const body = await res.body.text().catch(() => '');
+              hintMs = parseRetryAfterMs(res.headers, Date.now());
               throw m.mapError({ status: res.status, headers: res.headers, body, now: Date.now() });
             }
             done(performance.now() - t0);
@@ -277,7 +284,7 @@ export class InferencePipeline {
             attemptLog.push({ deployment: d.id, status: res.status, code: null, latencyMs: performance.now() - t0 });
           } catch (err) {
             done();
-            const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, signal) : toGatewayError(err);
+            const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, attempt.signal) : toGatewayError(err);
             // The encoder refused this target (a parameter it cannot honour): nothing was sent, so
             // skip it with the reason and try the next; a 400 only when no target can serve (R7).
             if (isTargetRefusal(e) && !ctx.sink.clientGone) {
@@ -290,9 +297,9 @@ export class InferencePipeline {
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).
-            if (e.retryable) await this.#recordOutcome(d, false, e.retryAfterSeconds);
+            if (e.retryable) await this.#recordOutcome(d, false, hintMs ?? (e.retryAfterSeconds === undefined ? undefined : e.retryAfterSeconds * 1000));
             // Retries are capped at a share of recent traffic, so a failing provider cannot cause a storm.
-            const step = decideNextStep({ err: e, sameTargetRetries: same, hasNextTarget: i + 1 < plan.attempts.length, remainingMs: deadline - performance.now(), acquireBudget: () => this.#retryBudget.tryAcquire() });
+            const step = decideNextStep({ err: e, sameTargetRetries: same, hasNextTarget: i + 1 < plan.attempts.length, hintMs, remainingMs: deadline - performance.now(), acquireBudget: () => this.#retryBudget.tryAcquire() });
             if (step.action === 'retry_same') {
               await new Promise((r) => setTimeout(r, step.delayMs));
               continue;
@@ -300,6 +307,8 @@ export class InferencePipeline {
             if (step.action === 'next_target') continue attempts;
             if (step.reason === 'not_retryable' && failed.length === 1) throw e;
             throw new AllAttemptsFailedError(model, failed, skipped);
+          } finally {
+            attempt.clear();
           }
           break attempts;
         }
