@@ -20,7 +20,7 @@ export async function relayTranslatedResponse(ctx: RequestContext, req: ChatRequ
   const response = m.decodeChatResponse(await res.body.text(), { now: Date.now() });
   track.usage = response.usage;
   // Throws (an upstream error for the client) when the answer finished with an error.
-  const body = clientWire(req.source.wire).encodeResponse(response, req.model, req);
+  const body = clientWire(req.source.wire).encodeResponse(response, { clientModel: req.model, requestId: ctx.requestId, request: req });
   ctx.sink.send(200, { 'content-type': 'application/json', ...receiptHeaders({ ...track.receipt, costUsd: costUsd(track) }) }, body);
   return 200;
 }

@@ -133,3 +133,36 @@ export async function lastUpstream(mockUrl: string): Promise<Recorded> {
 export async function upstreams(mockUrl: string, n: number): Promise<Recorded[]> {
   return (await (await fetch(`${mockUrl}/_mock/requests?limit=${n}`)).json()) as Recorded[];
 }
+
+export interface LedgerRow {
+  readonly request_id: string;
+  readonly model: string;
+  readonly deployment: string | null;
+  readonly surface: string;
+  readonly status: number;
+  readonly error_code: string | null;
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly cost_nanos: string;
+  readonly stream: number;
+}
+
+/** The ledger row of one request (by its x-tollgate-request-id), read through the admin API. */
+export async function ledgerRow(gatewayUrl: string, group: string, requestId: string, adminKey: string): Promise<LedgerRow> {
+  const res = await fetch(`${gatewayUrl}/admin/logs?model=${encodeURIComponent(group)}&limit=20`, { headers: { authorization: `Bearer ${adminKey}` } });
+  const rows = ((await res.json()) as { data: LedgerRow[] }).data;
+  const row = rows.find((r) => r.request_id === requestId);
+  if (row === undefined) throw new Error(`no ledger row for ${requestId}`);
+  return row;
+}
+
+/** The simulator's bill for one upstream model so far. */
+export async function billOf(mockUrl: string, model: string): Promise<{ prompt_tokens: number; completion_tokens: number }> {
+  const s = (await (await fetch(`${mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, { prompt_tokens: number; completion_tokens: number }> };
+  return s.by_model[model] ?? { prompt_tokens: 0, completion_tokens: 0 };
+}
+
+/** Nano-dollars for these tokens at the matrix price (exact: whole nano-dollars per token). */
+export function costNanosAt(prompt: number, completion: number): bigint {
+  return BigInt(prompt * PRICE.input * 1000 + completion * PRICE.output * 1000);
+}

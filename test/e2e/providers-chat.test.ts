@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { nanosToUsdString } from '../../src/core/money.js';
 import { MOCK_PNG } from '../../src/mock/control.js';
 import { KEY, startHarness, type Harness } from '../helpers/harness.js';
-import { lastUpstream, matrixConfig, PRICE, ROWS } from './provider-matrix.js';
+import { billOf as bill, costNanosAt, lastUpstream, matrixConfig, ROWS } from './provider-matrix.js';
 import { imagesSent, schemaSent, systemSent, toolsSent } from './upstream-probes.js';
 
 let h: Harness;
@@ -19,19 +19,9 @@ before(async () => {
 });
 after(async () => h.close());
 
-interface Bill {
-  prompt_tokens: number;
-  completion_tokens: number;
-}
-
-async function billOf(model: string): Promise<Bill> {
-  const s = (await (await fetch(`${h.mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, Bill> };
-  return s.by_model[model] ?? { prompt_tokens: 0, completion_tokens: 0 };
-}
-
 /** USD for these tokens at the matrix price, by the gateway's one rounding rule (exact here). */
 function usd(prompt: number, completion: number): string {
-  return nanosToUsdString(BigInt(prompt * PRICE.input * 1000 + completion * PRICE.output * 1000));
+  return nanosToUsdString(costNanosAt(prompt, completion));
 }
 
 const PNG_DATA_URL = `data:image/png;base64,${MOCK_PNG.toString('base64')}`;
@@ -44,7 +34,7 @@ const SCHEMA = { type: 'object', properties: { answer: { type: 'string' } }, req
 for (const row of ROWS) {
   describe(`chat completions → ${row.name}`, () => {
     test('a chat is translated to the provider, authenticated with its credential, and billed exactly', async () => {
-      const before = await billOf(row.model);
+      const before = await bill(h.mockUrl, row.model);
       const { data, response } = await client.chat.completions
         .create({ model: row.group, max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there' }] })
         .withResponse();
@@ -59,7 +49,7 @@ for (const row of ROWS) {
       assert.ok(!JSON.stringify(up.headers).includes(KEY), 'the client key never reaches the upstream');
       assert.equal(systemSent(row.wire, JSON.parse(up.body) as Record<string, unknown>), 'Be brief.', 'the system prompt is placed, never added or changed');
 
-      const after = await billOf(row.model);
+      const after = await bill(h.mockUrl, row.model);
       const billed = { prompt: after.prompt_tokens - before.prompt_tokens, completion: after.completion_tokens - before.completion_tokens };
       assert.deepEqual([data.usage?.prompt_tokens, data.usage?.completion_tokens], [billed.prompt, billed.completion], 'usage is what the provider billed');
       assert.equal(response.headers.get('x-tollgate-cost-usd'), usd(billed.prompt, billed.completion));

@@ -25,6 +25,8 @@ export interface ChunkEncoderOptions {
   readonly requestId: string;
   /** The `model` shown to the client (default: the one in the start event). */
   readonly model?: string;
+  /** Shown when the upstream names no model (Bedrock, Cohere streams): the one the client asked for. */
+  readonly defaultModel?: string;
   /** Used when the upstream sends no start event: id and created (seconds). */
   readonly id?: string;
   readonly created?: number;
@@ -44,7 +46,7 @@ export class OpenAiChunkEncoder {
   constructor(opts: ChunkEncoderOptions) {
     this.#opts = opts;
     this.#id = opts.id ?? `chatcmpl-${opts.requestId}`;
-    this.#model = opts.model ?? '';
+    this.#model = opts.model ?? opts.defaultModel ?? '';
     this.#created = opts.created ?? 0;
   }
 
@@ -62,7 +64,7 @@ export class OpenAiChunkEncoder {
         if (!this.#sent) {
           this.#id = ev.id || this.#id;
           this.#created = ev.created;
-          if (this.#opts.model === undefined) this.#model = ev.model;
+          if (this.#opts.model === undefined && ev.model !== '') this.#model = ev.model;
         }
         return '';
       case 'text-delta':
