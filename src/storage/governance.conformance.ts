@@ -1,4 +1,4 @@
-// Users, teams and orgs, and the ledger sums behind /admin/spend for tags, providers and end users:
+// API keys, users, teams and orgs, and the ledger sums behind /admin/spend for tags, providers and end users:
 // part of the storage conformance suite, registered by storageConformance (which empties the
 // tables before each test); not run on its own.
 import assert from 'node:assert/strict';
@@ -9,12 +9,91 @@ import { toLedgerRecord } from './ledger-entry.js';
 import { insertLedgerRecords } from './ledger-insert.js';
 import { sumSpendByScope, sumSpendByTag } from './ledger-queries.js';
 import type { Storage } from './storage.js';
-import { EntityConflictError } from './storage-errors.js';
+import { EntityConflictError, KeyConflictError } from './storage-errors.js';
 import { entry } from './storage.conformance.js';
 
 const T0 = 1_700_000_000_000;
 
 export function governanceConformance(get: () => Storage): void {
+    test('creates, reads, lists, updates and revokes API keys without storing the secret', async () => {
+      const storage = get();
+      let clock = T0;
+      const keys = new KeyRepository(storage.db, { now: () => clock });
+      const a = await keys.create({
+        name: 'ci',
+        key_hash: 'sha256:aaa',
+        key_prefix: 'tg-aaaa',
+        user_id: 'u1',
+        team_id: 't1',
+        models: ['gpt-4o'],
+        budget_nanos: 50_000_000_000n,
+        budget_period: 'monthly',
+        limits: { rpm: 600, tpm: 100_000 },
+        metadata: { owner: 'ops' },
+        expires_at: T0 + 86_400_000,
+      });
+      assert.match(a.id, /^key_[0-9a-f]{32}$/);
+      assert.deepEqual({ ...a, id: undefined }, {
+        id: undefined,
+        name: 'ci',
+        key_hash: 'sha256:aaa',
+        key_prefix: 'tg-aaaa',
+        user_id: 'u1',
+        team_id: 't1',
+        org_id: null,
+        models: ['gpt-4o'],
+        metadata: { owner: 'ops' },
+        budget_nanos: 50_000_000_000n,
+        budget_period: 'monthly',
+        budget_window: null,
+        limits: { rpm: 600, tpm: 100_000 },
+        expires_at: T0 + 86_400_000,
+        revoked_at: null,
+        created_at: T0,
+        updated_at: T0,
+      });
+      clock += 1;
+      const b = await keys.create({ id: 'key-b', name: 'batch', key_hash: 'sha256:bbb', key_prefix: 'tg-bbbb', team_id: 't1' });
+      assert.equal(b.models, null, 'no model list means every model');
+      assert.deepEqual(b.limits, {});
+
+      assert.deepEqual(await keys.getByHash('sha256:aaa'), a);
+      assert.deepEqual(await keys.getById('key-b'), b);
+      assert.equal(await keys.getByHash('sha256:nope'), undefined);
+      assert.equal(await keys.getById('nope'), undefined);
+
+      assert.deepEqual((await keys.list()).map((k) => k.id), ['key-b', a.id]);
+      assert.deepEqual((await keys.list({ user_id: 'u1' })).map((k) => k.id), [a.id]);
+      assert.deepEqual((await keys.list({ team_id: 't1', limit: 1, offset: 1 })).map((k) => k.id), [a.id]);
+
+      clock += 1;
+      const updated = await keys.update(a.id, { name: 'ci-2', models: null, budget_nanos: null, limits: { rpm: 10 }, expires_at: null });
+      assert.equal(updated?.name, 'ci-2');
+      assert.equal(updated?.models, null);
+      assert.equal(updated?.budget_nanos, null);
+      assert.deepEqual(updated?.limits, { rpm: 10 });
+      assert.equal(updated?.expires_at, null);
+      assert.deepEqual(updated?.metadata, { owner: 'ops' }, 'fields absent from the patch are kept');
+      assert.equal(updated?.updated_at, T0 + 2);
+      assert.equal(await keys.update('nope', { name: 'x' }), undefined);
+
+      clock += 1;
+      const revoked = await keys.revoke('key-b');
+      assert.equal(revoked?.revoked_at, T0 + 3);
+      clock += 1;
+      assert.equal((await keys.revoke('key-b'))?.revoked_at, T0 + 3, 'revoking again keeps the first time');
+      assert.equal(await keys.revoke('nope'), undefined);
+      assert.equal((await keys.getByHash('sha256:bbb'))?.revoked_at, T0 + 3, 'auth still finds a revoked key, to refuse it');
+      assert.deepEqual((await keys.list()).map((k) => k.id), [a.id], 'revoked keys are hidden by default');
+      assert.deepEqual((await keys.list({ include_revoked: true })).map((k) => k.id), ['key-b', a.id]);
+      // Replicas poll for changes: oldest change first, revocations included.
+      assert.deepEqual((await keys.list({ updated_since: T0 + 2 })).map((k) => k.id), [a.id, 'key-b']);
+
+      await assert.rejects(keys.create({ name: 'dup', key_hash: 'sha256:aaa', key_prefix: 'tg-x' }), KeyConflictError);
+      await assert.rejects(keys.create({ id: 'key-b', name: 'dup', key_hash: 'sha256:ccc', key_prefix: 'tg-x' }), KeyConflictError);
+      await assert.rejects(keys.create({ name: 'raw', key_hash: 'sha256:ddd', key_prefix: 'tg-0123456789abcdef0123' }), RangeError);
+    });
+
     test('creates, lists, updates and tombstones users, teams and orgs; replicas see deletions', async () => {
       let clock = T0;
       const repo = new EntityRepository(get().db, { now: () => clock });

@@ -1,7 +1,6 @@
 // The one suite every storage backend must pass. A backend's own test file only says how to get
 // a fresh, empty database and how to take it down for real (no mocks of the database itself).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,18 +9,20 @@ import { KeyRepository } from './key-repository.js';
 import { toLedgerRecord, type LedgerEntry } from './ledger-entry.js';
 import { insertLedgerRecords } from './ledger-insert.js';
 import { governanceConformance } from './governance.conformance.js';
+import { ledgerWriterConformance } from './ledger-writer.conformance.js';
 import { listLedger, sumSpendByScope } from './ledger-queries.js';
-import { LedgerWriter, type LedgerWriterEvent } from './ledger-writer.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openStorage, type OpenStorageOptions } from './open-storage.js';
 import type { Storage } from './storage.js';
-import { KeyConflictError, StorageUnavailableError } from './storage-errors.js';
+import { StorageUnavailableError } from './storage-errors.js';
 
 export interface StorageFixture {
   /** A fresh, empty database for this run. */
   readonly url: string;
   /** Makes the database refuse `storage`'s writes, as a real outage would; resolves to the function that ends it. */
   outage(storage: Storage): Promise<() => Promise<void>>;
+  /** Makes the database itself refuse ledger rows of `model` (a constraint); resolves to the function that lifts it. */
+  refuseModel(storage: Storage, model: string): Promise<() => Promise<void>>;
   dispose(): Promise<void>;
 }
 
@@ -270,243 +271,7 @@ export function storageConformance(target: StorageConformanceTarget): void {
       assert.deepEqual(await sumSpendByScope(storage.db, 'user', 'u2', { to: T0 + 4 }), { cost_nanos: 400n, requests: 1, input_tokens: 5, output_tokens: 6 });
     });
 
-    test('creates, reads, lists, updates and revokes API keys without storing the secret', async () => {
-      let clock = T0;
-      const keys = new KeyRepository(storage.db, { now: () => clock });
-      const a = await keys.create({
-        name: 'ci',
-        key_hash: 'sha256:aaa',
-        key_prefix: 'tg-aaaa',
-        user_id: 'u1',
-        team_id: 't1',
-        models: ['gpt-4o'],
-        budget_nanos: 50_000_000_000n,
-        budget_period: 'monthly',
-        limits: { rpm: 600, tpm: 100_000 },
-        metadata: { owner: 'ops' },
-        expires_at: T0 + 86_400_000,
-      });
-      assert.match(a.id, /^key_[0-9a-f]{32}$/);
-      assert.deepEqual({ ...a, id: undefined }, {
-        id: undefined,
-        name: 'ci',
-        key_hash: 'sha256:aaa',
-        key_prefix: 'tg-aaaa',
-        user_id: 'u1',
-        team_id: 't1',
-        org_id: null,
-        models: ['gpt-4o'],
-        metadata: { owner: 'ops' },
-        budget_nanos: 50_000_000_000n,
-        budget_period: 'monthly',
-        budget_window: null,
-        limits: { rpm: 600, tpm: 100_000 },
-        expires_at: T0 + 86_400_000,
-        revoked_at: null,
-        created_at: T0,
-        updated_at: T0,
-      });
-      clock += 1;
-      const b = await keys.create({ id: 'key-b', name: 'batch', key_hash: 'sha256:bbb', key_prefix: 'tg-bbbb', team_id: 't1' });
-      assert.equal(b.models, null, 'no model list means every model');
-      assert.deepEqual(b.limits, {});
-
-      assert.deepEqual(await keys.getByHash('sha256:aaa'), a);
-      assert.deepEqual(await keys.getById('key-b'), b);
-      assert.equal(await keys.getByHash('sha256:nope'), undefined);
-      assert.equal(await keys.getById('nope'), undefined);
-
-      assert.deepEqual((await keys.list()).map((k) => k.id), ['key-b', a.id]);
-      assert.deepEqual((await keys.list({ user_id: 'u1' })).map((k) => k.id), [a.id]);
-      assert.deepEqual((await keys.list({ team_id: 't1', limit: 1, offset: 1 })).map((k) => k.id), [a.id]);
-
-      clock += 1;
-      const updated = await keys.update(a.id, { name: 'ci-2', models: null, budget_nanos: null, limits: { rpm: 10 }, expires_at: null });
-      assert.equal(updated?.name, 'ci-2');
-      assert.equal(updated?.models, null);
-      assert.equal(updated?.budget_nanos, null);
-      assert.deepEqual(updated?.limits, { rpm: 10 });
-      assert.equal(updated?.expires_at, null);
-      assert.deepEqual(updated?.metadata, { owner: 'ops' }, 'fields absent from the patch are kept');
-      assert.equal(updated?.updated_at, T0 + 2);
-      assert.equal(await keys.update('nope', { name: 'x' }), undefined);
-
-      clock += 1;
-      const revoked = await keys.revoke('key-b');
-      assert.equal(revoked?.revoked_at, T0 + 3);
-      clock += 1;
-      assert.equal((await keys.revoke('key-b'))?.revoked_at, T0 + 3, 'revoking again keeps the first time');
-      assert.equal(await keys.revoke('nope'), undefined);
-      assert.equal((await keys.getByHash('sha256:bbb'))?.revoked_at, T0 + 3, 'auth still finds a revoked key, to refuse it');
-      assert.deepEqual((await keys.list()).map((k) => k.id), [a.id], 'revoked keys are hidden by default');
-      assert.deepEqual((await keys.list({ include_revoked: true })).map((k) => k.id), ['key-b', a.id]);
-      // Replicas poll for changes: oldest change first, revocations included.
-      assert.deepEqual((await keys.list({ updated_since: T0 + 2 })).map((k) => k.id), [a.id, 'key-b']);
-
-      await assert.rejects(keys.create({ name: 'dup', key_hash: 'sha256:aaa', key_prefix: 'tg-x' }), KeyConflictError);
-      await assert.rejects(keys.create({ id: 'key-b', name: 'dup', key_hash: 'sha256:ccc', key_prefix: 'tg-x' }), KeyConflictError);
-      await assert.rejects(keys.create({ name: 'raw', key_hash: 'sha256:ddd', key_prefix: 'tg-0123456789abcdef0123' }), RangeError);
-    });
-
     governanceConformance(() => storage);
-
-    test('M8: 5,000 concurrent writes all land exactly once', async () => {
-      const writer = new LedgerWriter({ db: storage.db, spoolPath: spoolPath(), batchSize: 200, flushIntervalMs: 5 });
-      const producers = 50;
-      const perProducer = 100;
-      await Promise.all(
-        Array.from({ length: producers }, async (_, p) => {
-          for (let i = 0; i < perProducer; i += 1) {
-            writer.write(entry(p * perProducer + i));
-            // Every few rows, let other producers and the writer's own flushes run in between.
-            if (i % 7 === 0) await new Promise<void>((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
-          }
-        }),
-      );
-      // The same requests offered again (a retried settle, say) must not double the ledger.
-      for (let i = 0; i < 500; i += 1) writer.write(entry(i * 10));
-      await writer.close();
-
-      const n = producers * perProducer;
-      const expectedCost = BigInt(n * 1_000 + (n * (n - 1)) / 2);
-      assert.deepEqual(await ledgerTotals(), { rows: n, distinct: n, cost_nanos: expectedCost });
-      const stats = writer.stats();
-      assert.equal(stats.rowsWritten, n + 500);
-      assert.equal(stats.rowsDuplicate, 500);
-      assert.equal(stats.rowsSpooled, 0);
-      assert.equal(stats.buffered, 0);
-      assert.equal(stats.batchesFailed, 0);
-    });
-
-    test('M8: rows spool to disk while the database is down and replay exactly once when it returns', async () => {
-      const events: LedgerWriterEvent[] = [];
-      const path = spoolPath();
-      const writer = new LedgerWriter({
-        db: storage.db,
-        spoolPath: path,
-        batchSize: 50,
-        flushIntervalMs: 5,
-        retryInitialMs: 20,
-        retryMaxMs: 200,
-        onEvent: (e) => events.push(e),
-      });
-      try {
-        for (let i = 0; i < 100; i += 1) writer.write(entry(i));
-        await writer.flush();
-        assert.equal((await ledgerTotals()).rows, 100);
-
-        const endOutage = await fixture.outage(storage);
-        try {
-          for (let i = 100; i < 600; i += 1) writer.write(entry(i));
-          await writer.flush(); // resolves: the rows are safe in the spool
-          const stats = writer.stats();
-          assert.equal(stats.rowsSpooled, 500);
-          assert.equal(stats.databaseHealthy, false);
-          assert.equal(stats.spoolPending, true);
-          assert.ok(stats.batchesFailed >= 1);
-          assert.equal(readSpool(path).length, 500, 'every row waiting for the database is on disk');
-          // Replays keep failing while the outage lasts, and nothing is lost meanwhile.
-          await waitFor(() => events.some((e) => e.type === 'replay_failed'), 10_000, 'a failed replay attempt');
-        } finally {
-          await endOutage();
-        }
-
-        await waitFor(() => !writer.stats().spoolPending, 20_000, 'the spool to be replayed');
-        const n = 600;
-        assert.deepEqual(await ledgerTotals(), { rows: n, distinct: n, cost_nanos: BigInt(n * 1_000 + (n * (n - 1)) / 2) });
-        assert.equal(writer.stats().rowsReplayed, 500);
-        assert.equal(writer.stats().databaseHealthy, true);
-        assert.equal(existsSync(path), false, 'replayed rows are removed from the spool');
-        assert.ok(events.some((e) => e.type === 'batch_failed'));
-        assert.ok(events.some((e) => e.type === 'replayed' && e.rows === 500), JSON.stringify(events.map((e) => [e.type, 'rows' in e ? e.rows : null, 'error' in e ? String(e.error) : null])));
-
-        // Healthy again: new rows go straight to the database.
-        for (let i = 600; i < 650; i += 1) writer.write(entry(i));
-        await writer.flush();
-        assert.equal((await ledgerTotals()).rows, 650);
-        assert.equal(writer.stats().rowsSpooled, 500);
-      } finally {
-        await writer.close();
-      }
-    });
-
-    test('M8: a spool left by an earlier process is replayed on start, exactly once', async () => {
-      const path = spoolPath();
-      const endOutage = await fixture.outage(storage);
-      const first = new LedgerWriter({ db: storage.db, spoolPath: path, batchSize: 100, flushIntervalMs: 5, retryInitialMs: 60_000 });
-      try {
-        for (let i = 0; i < 300; i += 1) first.write(entry(i));
-        await first.close(); // the database is down: close leaves the rows in the spool
-      } finally {
-        await endOutage();
-      }
-      assert.equal(first.stats().rowsSpooled, 300);
-      assert.equal(readSpool(path).length, 300);
-      // As if the earlier process had crashed after replaying a third of the spool but before
-      // removing those lines from the file.
-      await insertLedgerRecords(storage.db, Array.from({ length: 100 }, (_, i) => toLedgerRecord(entry(i))));
-
-      const second = new LedgerWriter({ db: storage.db, spoolPath: path, batchSize: 100, flushIntervalMs: 5, retryInitialMs: 20 });
-      try {
-        assert.equal(second.stats().spoolPending, true);
-        await waitFor(() => second.stats().rowsReplayed === 300 && !second.stats().spoolPending, 20_000, 'the old spool to be replayed');
-        assert.deepEqual(await ledgerTotals(), { rows: 300, distinct: 300, cost_nanos: BigInt(300 * 1_000 + (300 * 299) / 2) });
-        assert.equal(second.stats().rowsDuplicate, 100);
-        assert.equal(existsSync(path), false);
-      } finally {
-        await second.close();
-      }
-    });
-
-    test('M8: close writes the rows still waiting for their batch, and later rows go to the spool', async () => {
-      const path = spoolPath();
-      const writer = new LedgerWriter({ db: storage.db, spoolPath: path, batchSize: 1_000, flushIntervalMs: 60_000 });
-      for (let i = 0; i < 123; i += 1) writer.write(entry(i));
-      assert.equal((await ledgerTotals()).rows, 0, 'nothing flushed before the batch fills or the timer fires');
-      await writer.close();
-      assert.equal((await ledgerTotals()).rows, 123);
-      assert.equal(writer.stats().buffered, 0);
-
-      writer.write(entry(123)); // a straggler after shutdown began
-      await waitFor(() => writer.stats().rowsSpooled === 1, 5_000, 'the straggler to be spooled');
-      assert.equal(readSpool(path).length, 1);
-      const next = new LedgerWriter({ db: storage.db, spoolPath: path, retryInitialMs: 20 });
-      try {
-        await waitFor(() => next.stats().rowsReplayed === 1, 10_000, 'the straggler to be replayed');
-        assert.equal((await ledgerTotals()).rows, 124);
-      } finally {
-        await next.close();
-      }
-    });
-
-    test('sets aside an entry it cannot store, without throwing, and stores the rest', async () => {
-      const path = spoolPath();
-      const events: LedgerWriterEvent[] = [];
-      const writer = new LedgerWriter({ db: storage.db, spoolPath: path, batchSize: 10, onEvent: (e) => events.push(e) });
-      writer.write(entry(1));
-      assert.doesNotThrow(() => writer.write(entry(2, { input_tokens: 1.5 })));
-      assert.doesNotThrow(() => writer.write(null as unknown as LedgerEntry));
-      writer.write(entry(3));
-      await writer.close();
-      await waitFor(() => writer.stats().rowsRejected === 2, 5_000, 'the bad entries to be set aside');
-      assert.equal((await ledgerTotals()).rows, 2);
-      const rejected = readSpool(path.replace(/\.jsonl$/, '.rejected.jsonl'));
-      assert.equal(rejected.length, 2);
-      assert.ok(rejected.some((line) => /input_tokens/.test(line)), 'the reason names the bad field');
-      assert.ok(events.some((e) => e.type === 'rows_rejected'));
-    });
+    ledgerWriterConformance(() => ({ storage, fixture, spoolPath, ledgerTotals }));
   });
-}
-
-function readSpool(path: string): string[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
