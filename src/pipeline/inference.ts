@@ -169,7 +169,8 @@ export class InferencePipeline {
       if (m.decodeEmbeddingsResult) {
         // The provider's own wire: re-encoded in OpenAI's shape. A wire without token counts is
         // billed on the tokenizer's count of the inputs, never as zero.
-        const r = m.decodeEmbeddingsResult(text);
+        // Headers too: Bedrock's Cohere models report their token count only in one.
+        const r = m.decodeEmbeddingsResult(text, res.headers);
         track.usage = r.usage ?? { ...ZERO_USAGE, inputTokens: await estimateEmbeddingTokens(req) };
         const format = req.source.body['encoding_format'] === 'base64' ? 'base64' : 'float';
         body = encodeEmbeddingsResponse(r, req.model, format, track.usage.inputTokens);

@@ -98,9 +98,10 @@ export interface ProviderModule {
   decodeEmbeddings(body: string): DecodedResult;
   /**
    * Providers whose embeddings wire is not OpenAI's: the vectors and usage, which the gateway
-   * re-encodes for the client. Absent = the body is OpenAI's shape and is relayed as is.
+   * re-encodes for the client. Absent = the body is OpenAI's shape and is relayed as is. `headers`
+   * are the response's, for wires that report usage there (Bedrock InvokeModel).
    */
-  decodeEmbeddingsResult?(body: string): EmbeddingsResult;
+  decodeEmbeddingsResult?(body: string, headers?: Readonly<Record<string, string | string[] | undefined>>): EmbeddingsResult;
   /**
    * The last step before sending, for providers that sign requests (Bedrock SigV4). Pure but for
    * hashing: the caller passes the clock. Absent = sent as encoded.

@@ -50,6 +50,14 @@ test('decodes Titan, Cohere by-type and Cohere plain-list bodies into vectors in
   }
 });
 
+test("M6: Cohere on Bedrock reports its tokens only in InvokeModel's header, and that count is the usage", () => {
+  const body = '{"id":"x","embeddings":{"float":[[1,2]]},"response_type":"embeddings_by_type"}';
+  assert.equal(bedrockProvider.decodeEmbeddingsResult(body, { 'x-amzn-bedrock-input-token-count': '11' }).usage?.inputTokens, 11);
+  assert.equal(bedrockProvider.decodeEmbeddingsResult(body, { 'x-amzn-bedrock-input-token-count': 'n/a' }).usage, null);
+  // The body's own count wins where it has one (Titan).
+  assert.equal(bedrockProvider.decodeEmbeddingsResult('{"embedding":[0.1],"inputTextTokenCount":3}', { 'x-amzn-bedrock-input-token-count': '4' }).usage?.inputTokens, 3);
+});
+
 test('Bedrock always translates: it has an event decoder, and is capable of chat, embeddings and streaming but not image URLs', () => {
   assert.equal(isTranslating(bedrockProvider), true);
   assert.deepEqual(bedrockProvider.capabilities, { chat: true, embeddings: true, streaming: true, imageUrls: false });

@@ -66,8 +66,20 @@ function inputUsage(tokens: unknown): Usage | null {
   return { inputTokens: Math.trunc(tokens), cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
 }
 
-/** Titan's or Cohere's answer → vectors in input order, with usage where the body gives it. */
-export function decodeBedrockEmbeddingsResult(body: string): EmbeddingsResult {
+/** InvokeModel's own count of the input tokens (every model family; Cohere's only source of it). */
+export const INPUT_TOKEN_COUNT_HEADER = 'x-amzn-bedrock-input-token-count';
+
+function headerCount(headers: Readonly<Record<string, string | string[] | undefined>> | undefined): Usage | null {
+  const v = headers?.[INPUT_TOKEN_COUNT_HEADER];
+  const s = Array.isArray(v) ? v[0] : v;
+  return s !== undefined && /^\d+$/.test(s.trim()) ? inputUsage(Number(s)) : null;
+}
+
+/**
+ * Titan's or Cohere's answer → vectors in input order, with usage from the body where it has it,
+ * else from InvokeModel's token-count header (Cohere's body has none): what Bedrock bills.
+ */
+export function decodeBedrockEmbeddingsResult(body: string, headers?: Readonly<Record<string, string | string[] | undefined>>): EmbeddingsResult {
   let o: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(body);
@@ -76,13 +88,13 @@ export function decodeBedrockEmbeddingsResult(body: string): EmbeddingsResult {
   } catch {
     throw protocolError('an embeddings body that is not a JSON object');
   }
-  if (o['embedding'] !== undefined) return { vectors: [vector(o['embedding'])], usage: inputUsage(o['inputTextTokenCount']) };
+  if (o['embedding'] !== undefined) return { vectors: [vector(o['embedding'])], usage: inputUsage(o['inputTextTokenCount']) ?? headerCount(headers) };
   const e = o['embeddings'];
   const list = Array.isArray(e) ? e : e !== null && typeof e === 'object' ? (e as Record<string, unknown>)['float'] : undefined;
   if (!Array.isArray(list)) throw protocolError('an embeddings body with neither `embedding` nor `embeddings`');
-  // Cohere on Bedrock reports tokens only in a header; a `meta.billed_units` (Cohere's own API) is read if present.
+  // Cohere on Bedrock reports tokens only in the header; a `meta.billed_units` (Cohere's own API) is read if present.
   const meta = o['meta'] as { billed_units?: { input_tokens?: unknown } } | undefined;
-  return { vectors: list.map(vector), usage: inputUsage(meta?.billed_units?.input_tokens) };
+  return { vectors: list.map(vector), usage: inputUsage(meta?.billed_units?.input_tokens) ?? headerCount(headers) };
 }
 
 export function decodeBedrockEmbeddings(body: string): DecodedResult {
