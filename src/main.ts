@@ -6,7 +6,6 @@ import { ConfigHolder } from './config/config-holder.js';
 import { loadConfigFile } from './config/load.js';
 import { formatProblem } from './config/problems.js';
 import type { RuntimeConfig } from './config/runtime.js';
-import { startMock } from './mock/server.js';
 import { openCounterStore } from './state/open-counter-store.js';
 import { openStorage } from './storage/open-storage.js';
 import { LedgerWriter } from './storage/ledger-writer.js';
@@ -54,6 +53,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const closers: Array<() => Promise<void>> = [];
   let simulatorUrl: string | undefined;
   if (initial.simulator) {
+    // Loaded only when the config asks for it: a production gateway carries none of the simulator.
+    const { startMock } = await import('./mock/server.js');
     const sim = await startMock({ port: initial.simulator.port, host: initial.simulator.host });
     simulatorUrl = sim.url;
     closers.push(() => sim.close());

@@ -7,7 +7,6 @@
 
 import type { CounterStore } from './counter-store.js';
 import { MemoryCounterStore } from './memory/memory-counter-store.js';
-import { openRedisCounterStore } from './redis/open-redis-store.js';
 
 export interface CounterStoreOptions {
   /** Reservation lease; a dead replica's reservations are given back after this (default 10 min). */
@@ -33,8 +32,11 @@ export async function openCounterStore(url: string, opts: CounterStoreOptions = 
       if (url.length > 'memory://'.length) throw new RangeError(`memory:// takes no host or path, got ${url}`);
       return new MemoryCounterStore(opts);
     case 'redis':
-    case 'rediss':
+    case 'rediss': {
+      // Loaded only when configured: ioredis is tens of MB of a process that never uses it.
+      const { openRedisCounterStore } = await import('./redis/open-redis-store.js');
       return openRedisCounterStore(url, opts);
+    }
     default:
       // Never echo the URL: it may carry a password.
       throw new RangeError(`Unsupported counter store URL scheme '${scheme ?? ''}': use memory://, redis:// or rediss://`);

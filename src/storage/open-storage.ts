@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
-import pg from 'pg';
 import { describeError } from './db-error-kind.js';
 import { IntegerColumnsPlugin } from './integer-columns-plugin.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -44,7 +43,7 @@ export async function openStorage(url: string, options: OpenStorageOptions = {})
       sqlite = openSqlite(target.path, options);
       dialect = new SqliteDialect({ database: sqlite });
     } else {
-      dialect = postgresDialect(target.connectionString, options);
+      dialect = await postgresDialect(target.connectionString, options);
     }
   } catch (err) {
     // A directory that cannot be created, a file that cannot be opened or is not a database.
@@ -82,7 +81,9 @@ function openSqlite(path: string, options: OpenStorageOptions): BetterSqlite3.Da
   return database;
 }
 
-function postgresDialect(connectionString: string, options: OpenStorageOptions): PostgresDialect {
+/** pg is loaded only for PostgreSQL: the embedded default never pays its memory. */
+async function postgresDialect(connectionString: string, options: OpenStorageOptions): Promise<PostgresDialect> {
+  const { default: pg } = await import('pg');
   const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString,
