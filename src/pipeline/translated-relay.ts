@@ -49,7 +49,13 @@ export async function relayTranslatedStream(
         track.outputChunks++;
         if (track.ttftMs === undefined) track.ttftMs = performance.now() - ctx.receivedAt;
       }
-      if (ev.type === 'error') failure = ev.error;
+      if (ev.type === 'error') {
+        failure = ev.error;
+        // Nothing sent yet (an error event before any output: a blocked prompt, an overloaded
+        // upstream): the attempt loop answers with an error status or falls back, as for same-wire
+        // relays, instead of committing a 200 stream that only carries the error.
+        if (!sink.headersSent) return;
+      }
       const out = enc.push(ev);
       if (out) {
         start();
@@ -63,9 +69,9 @@ export async function relayTranslatedStream(
   try {
     for await (const chunk of res.body) {
       await emit(dec.push(chunk as Uint8Array));
-      if (enc.closed) break;
+      if (enc.closed || (failure !== undefined && !sink.headersSent)) break;
     }
-    if (!enc.closed) await emit(dec.end());
+    if (!enc.closed && failure === undefined) await emit(dec.end());
   } catch (err) {
     const b = classifyStreamBreak(err, d.id, sink);
     if (b.clientGone) {
