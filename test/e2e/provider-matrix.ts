@@ -93,7 +93,9 @@ function groups(): string {
     const [provider, ...rest] = r.deployment.split('/');
     return `  ${r.group}:\n    kind: embeddings\n    deployments: [ { provider: ${provider}, model: "${rest.join('/')}" } ]\n`;
   }).join('');
-  return chat + embed;
+  // A stream that fails before its first output falls back (R6): Anthropic first, then Gemini.
+  const fallback = '  fb-anthropic:\n    deployments: [ { provider: claude, model: claude-sonnet-4-5 } ]\n    fallbacks: [p-gemini]\n';
+  return chat + embed + fallback;
 }
 
 function pricing(): string {

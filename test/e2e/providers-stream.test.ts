@@ -134,3 +134,17 @@ for (const row of ROWS) {
     });
   });
 }
+
+describe('streams that fail before any output', () => {
+  test('R6: an error event before the first delta falls back to the next deployment, and the client sees one clean stream', async () => {
+    const rule = await fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model: 'claude-sonnet-4-5' }, faults: { error_after: 0 }, times: 1 }) });
+    assert.equal(rule.status, 200);
+    const { res, raw } = await stream('fb-anthropic', { stream_options: { include_usage: true } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-tollgate-deployment'), 'gem/gemini-2.5-flash');
+    assert.equal(res.headers.get('x-tollgate-attempts'), '2');
+    const f = frames(raw);
+    assert.equal(f.at(-1), '[DONE]');
+    assert.ok(answerChunks(f).every((c) => c.error === undefined), 'no error frame reached the client');
+  });
+});
