@@ -324,6 +324,7 @@ export function compile(cfg: Config, opts: { generation: number; sourcePath?: st
       timeZone: cfg.governance.timezone,
       failOpen: cfg.governance.on_state_unavailable === 'open',
       spoolPath: cfg.governance.spool_path,
+      leaseTtlMs: cfg.governance.lease_ttl,
     },
     images: {
       maxBytes: cfg.images.max_bytes,

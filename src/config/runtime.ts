@@ -108,6 +108,8 @@ export interface GovernanceRuntime {
   /** Serve unmetered (and say so) when the state store is unreachable, instead of refusing. */
   readonly failOpen: boolean;
   readonly spoolPath: string;
+  /** How long a reservation lives if its request never settles (its replica died). */
+  readonly leaseTtlMs: number;
 }
 
 export interface RuntimeConfig {

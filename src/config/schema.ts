@@ -245,6 +245,8 @@ export const configSchema = z.strictObject({
       on_state_unavailable: z.enum(['closed', 'open']).default('closed'),
       /** Where ledger rows wait while the database is unreachable. */
       spool_path: z.string().default('./.tollgate/ledger-spool.jsonl'),
+      /** Reservations are leases: a replica that dies mid-request gives its budget and slots back after this. Longer than any request. */
+      lease_ttl: duration.refine((ms) => ms >= 1_000, 'expected at least 1s').default(600_000),
     })
     .prefault({}),
 });

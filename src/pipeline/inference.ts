@@ -6,11 +6,9 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ChatRequest, EmbeddingsRequest, Wire } from '../core/chat.js';
 import { GatewayError, InvalidRequestError, ModelNotAllowedError, ModelNotFoundError, toGatewayError, UnsupportedParameterError, UpstreamUnavailableError } from '../core/errors.js';
-import { nanosToUsdString } from '../core/money.js';
 import type { Principal } from '../core/principal.js';
 import type { DeploymentRuntime, ModelGroupRuntime, RuntimeConfig } from '../config/runtime.js';
 import { admit, enforcementHeader, type Admission, type AdmissionDeps } from '../policy/admission.js';
-import { usageCost } from '../policy/pricing/cost.js';
 import { providerModule, translatorFor } from '../providers/registry.js';
 import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../providers/types.js';
 import { planAttempts, healthSnapshot } from '../router/attempt-plan.js';
@@ -149,13 +147,13 @@ export class InferencePipeline {
       if (tm) {
         return req.stream
           ? relayTranslatedStream(ctx, req, tm, d, res, track, this.deps.metrics)
-          : relayTranslatedResponse(ctx, req, tm, res, track, (t) => withCost(t.receipt, t.usage, admission).costUsd);
+          : relayTranslatedResponse(ctx, req, tm, res, track, (t) => withCost(t.receipt, t.usage, admission, d).costUsd);
       }
       if (isTranslating(m)) throw new UnsupportedParameterError('model', d.id, `(a ${req.source.wire} request) is not supported by`);
       if (!req.stream) {
         const text = await res.body.text();
         track.usage = m.decodeChat(text).usage;
-        ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, text);
+        ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission, d)) }, text);
         return 200;
       }
       return relayStream(ctx, req, m, d, res, track, this.deps.metrics);
@@ -163,7 +161,7 @@ export class InferencePipeline {
   }
 
   async embeddings(ctx: RequestContext, req: EmbeddingsRequest): Promise<void> {
-    await this.#run(ctx, { kind: 'embeddings', req }, (m, d) => m.encodeEmbeddings(req, d.provider, d.model), async (m, _d, res, track, admission) => {
+    await this.#run(ctx, { kind: 'embeddings', req }, (m, d) => m.encodeEmbeddings(req, d.provider, d.model), async (m, d, res, track, admission) => {
       const text = await res.body.text();
       let body = text;
       if (m.decodeEmbeddingsResult) {
@@ -177,7 +175,7 @@ export class InferencePipeline {
       } else {
         track.usage = m.decodeEmbeddings(text).usage;
       }
-      ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission)) }, body);
+      ctx.sink.send(200, { ...JSON_HEADERS, ...receiptHeaders(withCost(track.receipt, track.usage, admission, d)) }, body);
       return 200;
     });
   }
@@ -226,7 +224,7 @@ export class InferencePipeline {
       // is done — so a burst planned together spreads (least-busy) instead of piling on one idle target.
       const firstId = plan.attempts[0]!.deployment.id;
       chosen = this.#latency.begin(firstId);
-      admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt, { headers: ctx.clientHeaders, served: () => deployment });
+      admission = await admit(this.deps.admission, ctx.config, ctx.principal, group, plan.attempts.map((a) => a.deployment), ctx.requestId, request, startedAt, { headers: ctx.clientHeaders });
       const enforcement = enforcementHeader(admission.enforcement);
       const signal = ctx.sink.signal;
       const failed: FailedAttempt[] = [];
@@ -264,6 +262,8 @@ export class InferencePipeline {
           const attempt = attemptDeadline(signal, d.provider.timeouts.totalMs, d.id);
           /** The provider's Retry-After to the millisecond (retry-after-ms, seconds or HTTP date). */
           let hintMs: number | undefined;
+          /** The provider took this attempt on (2xx): from then on it bills it, whatever happens next. */
+          let answered = false;
           try {
             // Encoded afresh from the frozen request for every attempt (R4).
             const encoded = await encode(m, d, track);
@@ -271,6 +271,7 @@ export class InferencePipeline {
             const upstreamReq = m.sign ? await m.sign(encoded, d.provider, Date.now()) : encoded;
             const res = await callUpstream(this.deps.pools.get(d.provider), upstreamReq, forwardedHeaders(ctx.clientHeaders, d.provider), d.provider.timeouts, attempt.signal, d.id);
             track.upstreamStatus = res.status;
+            answered = res.status < 400;
             this.deps.metrics.observeUpstream(d.id, res.status, (performance.now() - t0) / 1000);
             if (res.status >= 400) {
               const body = await res.body.text().catch(() => '');
@@ -295,6 +296,11 @@ export class InferencePipeline {
             }
             // Bytes already reached the client, the client left, or no target can take the request: final.
             if (ctx.sink.headersSent || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
+            // Answered, then failed before the client saw a byte (a stall, a broken body): the
+            // provider billed it, so it is billed too, on top of whatever attempt comes next (M10).
+            if (answered) admission.chargeAttempt(d, track.usage ?? (await partialUsage(request, track.outputChunks)));
+            track.usage = null;
+            track.outputChunks = 0;
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).
@@ -329,7 +335,7 @@ export class InferencePipeline {
       // bill the output seen, as one token per output chunk, on top of the prompt.
       if (!track.usage && track.outputChunks > 0) track.usage = await partialUsage(request, track.outputChunks);
       const servedPrice = deployment ? priceFor(ctx.config, deployment.model) : undefined;
-      const settled = admission ? await admission.settle(track.usage, servedPrice) : { costNanos: 0n, recorded: false };
+      const settled = admission ? await admission.settle(track.usage, deployment) : { costNanos: 0n, usage: track.usage, recorded: false };
       const o: RequestOutcome = {
         requestId: ctx.requestId,
         route: ctx.route,
@@ -338,7 +344,7 @@ export class InferencePipeline {
         deployment: deployment?.id,
         status,
         code: track.code,
-        usage: track.usage,
+        usage: settled.usage,
         attempts: attemptLog.length,
         attemptLog,
         latencyMs: performance.now() - ctx.receivedAt,
@@ -347,7 +353,7 @@ export class InferencePipeline {
         upstreamStatus: track.upstreamStatus,
       };
       recordOutcome(this.deps.metrics, this.deps.logger, o);
-      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && admission.price === undefined && track.usage !== null, admission?.attribution);
+      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && servedPrice === undefined && track.usage !== null, admission?.attribution);
     }
   }
 }
@@ -358,9 +364,9 @@ async function partialUsage(request: Kind, outputChunks: number): Promise<Usage>
   return { inputTokens: input, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: outputChunks, reasoningTokens: 0 };
 }
 
-function withCost(r: Receipt, usage: Usage | null, a: Admission): Receipt {
-  if (!usage || !a.price) return r;
-  return { ...r, costUsd: nanosToUsdString(usageCost(usage, a.price)) };
+function withCost(r: Receipt, usage: Usage | null, a: Admission, d: DeploymentRuntime): Receipt {
+  const costUsd = usage ? a.receiptCostUsd(usage, d) : undefined;
+  return costUsd === undefined ? r : { ...r, costUsd };
 }
 
 /** `x-tollgate-task` and `x-tollgate-max-latency-ms`: what the cost strategy optimises for. */

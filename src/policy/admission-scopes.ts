@@ -116,15 +116,3 @@ export function planScopes(
   }
   return { org: principal.orgId ?? 'default', orgScopes, providerScopes, groupOf };
 }
-
-/** The scopes a settlement bills, given the deployment that served (all non-contingent ones, plus its group and provider). */
-export function billedScopes(plan: ScopePlan, scopes: readonly PlannedScope[], served: DeploymentRuntime | undefined): string[] {
-  const group = served ? plan.groupOf.get(served) : undefined;
-  return scopes
-    .filter((s) => {
-      const c = s.contingentOn;
-      if (c === undefined) return true;
-      return 'group' in c ? c.group === group : c.provider === served?.provider.name;
-    })
-    .map((s) => s.request.scope);
-}

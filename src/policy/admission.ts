@@ -1,8 +1,9 @@
 // Admission: every scope that applies to a request (admission-scopes.ts) is checked and reserved —
 // budgets at the worst-case cost, RPM, TPM at the estimated tokens, concurrency — and settled later
-// to what the provider billed (M2–M5, M9, M10). An organisation's scopes are reserved in ONE atomic
-// CounterStore call; provider budgets (global, so under another hash tag) in one more, made first,
-// so a refusal there leaves no trace on the org's counters.
+// to what the provider billed, attempt by attempt (admission-settlement.ts; M2–M5, M9, M10). An
+// organisation's scopes are reserved in ONE atomic CounterStore call; provider budgets (global, so
+// under another hash tag) in one more, made first, so a refusal there leaves no trace on the org's
+// counters.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChatRequest, EmbeddingsRequest } from '../core/chat.js';
 import {
@@ -17,9 +18,10 @@ import type { Usage } from '../core/usage.js';
 import type { DeploymentRuntime, ModelGroupRuntime, PriceRuntime, RuntimeConfig } from '../config/runtime.js';
 import type { CounterStore, ReserveRefused } from '../state/counter-store.js';
 import { budgetRetryAfterSeconds, periodLabel } from './budget-period.js';
-import { billedScopes, planScopes, PROVIDER_ORG, type PlannedScope, type ScopePlan } from './admission-scopes.js';
+import { planScopes, PROVIDER_ORG, type PlannedScope } from './admission-scopes.js';
+import { chargeCost, settleReservations, type Charge, type Reservation, type SettleOutcome } from './admission-settlement.js';
 import type { GovernedPrincipal } from './governed-principal.js';
-import { usageCost, worstCaseCost } from './pricing/cost.js';
+import { worstCaseCost } from './pricing/cost.js';
 import { priceFor } from './pricing/price-lookup.js';
 import { attributionOf, type RequestAttribution } from './request-attribution.js';
 import { estimateChatInputTokens, estimateEmbeddingTokens } from './token-estimate.js';
@@ -36,27 +38,27 @@ export interface Enforcement {
   readonly concurrency: EnforcementMode;
 }
 
+export type { Charge, SettleOutcome } from './admission-settlement.js';
+
 export interface Admission {
   readonly enforcement: Enforcement;
-  /** The dearest price among the planned deployments (the one the reservation used). */
-  readonly price: PriceRuntime | undefined;
-  /** Worst-case cost reserved (0 when no budget applies). */
+  /** Worst-case cost reserved: the dearest planned deployment's (0 when no budget applies). */
   readonly reservedNanos: Nanos;
   readonly scopes: readonly string[];
   /** End user and tags, for the ledger row. */
   readonly attribution: RequestAttribution;
   /**
-   * Settles to the provider-reported usage at the serving deployment's price (null = nothing
-   * billed), on the scopes of the deployment that served (`served`, else AdmitOptions.served, else
-   * the first planned). Idempotent; never throws.
+   * An attempt the provider billed although the request went on to another attempt (it answered
+   * 2xx, then failed before the first byte reached the client): it is settled with the rest.
    */
-  settle(usage: Usage | null, price: PriceRuntime | undefined, served?: DeploymentRuntime): Promise<SettleOutcome>;
-}
-
-export interface SettleOutcome {
-  readonly costNanos: Nanos;
-  /** False when the state store could not record it (degraded); the ledger still has the cost. */
-  readonly recorded: boolean;
+  chargeAttempt(deployment: DeploymentRuntime, usage: Usage): void;
+  /** The request's cost so far plus `usage` on `deployment`, for the receipt; undefined when unpriced. */
+  receiptCostUsd(usage: Usage, deployment: DeploymentRuntime): string | undefined;
+  /**
+   * Settles every charged attempt plus the final one (`usage` on `served`; null = nothing billed)
+   * at each deployment's price. Idempotent: later calls return the first outcome. Never throws.
+   */
+  settle(usage: Usage | null, served: DeploymentRuntime | undefined): Promise<SettleOutcome>;
 }
 
 export interface AdmissionDeps {
@@ -68,15 +70,36 @@ export interface AdmissionDeps {
 export interface AdmitOptions {
   /** The client's headers: `x-tollgate-end-user` and `x-tollgate-tags`. */
   readonly headers?: IncomingHttpHeaders;
-  /** Which planned deployment served the request, asked at settlement. */
-  readonly served?: () => DeploymentRuntime | undefined;
 }
 
 type Request = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
 
-interface Reservation {
-  readonly id: string;
-  readonly scopes: readonly PlannedScope[];
+interface WorstCase {
+  readonly costNanos: Nanos;
+  /** Estimated input + the most output any planned deployment may produce. */
+  readonly tokens: number;
+}
+
+/**
+ * The most the request can cost and use, over every deployment its plan may reach: input estimated
+ * with a real tokenizer, output at `max_tokens` × n, else the deployment's output limit from the
+ * price table — each at that deployment's own (dearest-class) prices. A cheap fallback with a huge
+ * output limit can cost more than a dear primary with a small one, so each is computed, not guessed.
+ */
+async function worstCase(request: Request, deployments: readonly DeploymentRuntime[], prices: ReadonlyMap<DeploymentRuntime, PriceRuntime | undefined>, needCost: boolean): Promise<WorstCase> {
+  const input = request.kind === 'chat' ? await estimateChatInputTokens(request.req) : await estimateEmbeddingTokens(request.req);
+  let costNanos = 0n;
+  let maxOut = 0;
+  for (const d of deployments) {
+    const price = prices.get(d);
+    const out = request.kind === 'chat' ? (request.req.maxOutputTokens ?? price?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * (request.req.n ?? 1) : 0;
+    if (out > maxOut) maxOut = out;
+    if (needCost && price) {
+      const c = worstCaseCost(input, out, price);
+      if (c > costNanos) costNanos = c;
+    }
+  }
+  return { costNanos, tokens: input + maxOut };
 }
 
 export async function admit(
@@ -98,21 +121,15 @@ export async function admit(
   const anyBudget = budgetScope !== undefined;
   const anyTpm = all.some((s) => s.request.tpm !== undefined);
 
-  let price: PriceRuntime | undefined;
+  const prices = new Map<DeploymentRuntime, PriceRuntime | undefined>();
   for (const d of deployments) {
     const p = priceFor(cfg, d.model);
+    // Never billed as $0 (M6): a budget that cannot price a deployment it may reach refuses.
     if (anyBudget && !p) throw new NoPriceForModelError(d.model, budgetScope);
-    if (p && (!price || p.input + p.output > price.input + price.output)) price = p;
+    prices.set(d, p);
   }
 
-  let costNanos = 0n;
-  let tokens = 0;
-  if (anyBudget || anyTpm) {
-    const input = request.kind === 'chat' ? await estimateChatInputTokens(request.req) : await estimateEmbeddingTokens(request.req);
-    const maxOut = request.kind === 'chat' ? (request.req.maxOutputTokens ?? price?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS) * (request.req.n ?? 1) : 0;
-    tokens = input + maxOut;
-    if (anyBudget && price) costNanos = worstCaseCost(input, maxOut, price);
-  }
+  const { costNanos, tokens } = anyBudget || anyTpm ? await worstCase(request, deployments, prices, anyBudget) : { costNanos: 0n, tokens: 0 };
 
   const mode = (on: boolean): EnforcementMode => (on ? 'exact' : 'none');
   let enforcement: Enforcement = {
@@ -126,7 +143,7 @@ export async function admit(
   // The reservation ids differ by org, so one request id serves both reservations.
   const reserve = async (org: string, scopes: readonly PlannedScope[]): Promise<void> => {
     if (scopes.length === 0) return;
-    const r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes: scopes.map((s) => s.request) });
+    const r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes: scopes.map((s) => s.request), leaseTtlMs: cfg.governance.leaseTtlMs });
     if (!r.ok) throw refusal(r, scopes.find((s) => s.request.scope === r.scope)?.limits, cfg, now);
     reservations.push({ id: r.reservationId, scopes });
   };
@@ -142,38 +159,26 @@ export async function admit(
     enforcement = { budget: d(enforcement.budget), rpm: d(enforcement.rpm), tpm: d(enforcement.tpm), concurrency: d(enforcement.concurrency) };
   }
 
+  const charges: Charge[] = [];
   let settled: Promise<SettleOutcome> | undefined;
   return {
     enforcement,
-    price,
     reservedNanos: costNanos,
     scopes: all.map((s) => s.request.scope),
     attribution,
-    settle(usage, servedPrice, served) {
-      settled ??= settleAll(deps, plan, reservations, usage, servedPrice, served ?? opts.served?.() ?? deployments[0]);
+    chargeAttempt(deployment, usage) {
+      if (settled === undefined) charges.push({ deployment, usage });
+    },
+    receiptCostUsd(usage, deployment) {
+      if (!priceFor(cfg, deployment.model)) return undefined;
+      const total = [...charges, { deployment, usage }].reduce((sum, c) => sum + chargeCost(cfg, c), 0n);
+      return nanosToUsdString(total);
+    },
+    settle(usage, served) {
+      settled ??= settleReservations(deps.store, deps.onDegraded, cfg, plan, reservations, usage && served ? [...charges, { deployment: served, usage }] : charges);
       return settled;
     },
   };
-}
-
-async function settleAll(deps: AdmissionDeps, plan: ScopePlan, reservations: readonly Reservation[], usage: Usage | null, price: PriceRuntime | undefined, served: DeploymentRuntime | undefined): Promise<SettleOutcome> {
-  const cost = usage && price ? usageCost(usage, price) : 0n;
-  if (reservations.length === 0) return { costNanos: cost, recorded: false };
-  const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
-  let recorded = true;
-  await Promise.all(
-    reservations.map(async (r) => {
-      // Only contingent scopes make a partial bill; without any, bill the whole reservation.
-      const partial = r.scopes.some((s) => s.contingentOn !== undefined);
-      try {
-        await deps.store.settle(r.id, { costNanos: cost, tokens, ...(partial ? { scopes: billedScopes(plan, r.scopes, served) } : {}) });
-      } catch (err) {
-        if (err instanceof StateUnavailableError) deps.onDegraded(err, 'settle');
-        recorded = false;
-      }
-    }),
-  );
-  return { costNanos: cost, recorded };
 }
 
 function refusal(r: ReserveRefused, limits: Parameters<typeof periodLabel>[0], cfg: RuntimeConfig, now: number): GatewayError {
@@ -193,7 +198,9 @@ function refusal(r: ReserveRefused, limits: Parameters<typeof periodLabel>[0], c
     limitValue: r.limitValue,
     current: r.current,
     requested: r.requested,
-    retryAfterSeconds: r.retryAfterMs === null ? undefined : Math.max(1, Math.ceil(r.retryAfterMs / 1000)),
+    // A concurrency slot frees when a request in flight ends, which the store cannot foresee: one
+    // second is an honest hint. A TPM request larger than the limit has none: waiting never helps.
+    retryAfterSeconds: r.retryAfterMs !== null ? Math.max(1, Math.ceil(r.retryAfterMs / 1000)) : r.limit === 'concurrency' ? 1 : undefined,
   });
 }
 
