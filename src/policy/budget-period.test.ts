@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetRetryAfterSeconds, budgetWindow, periodId, periodLabel, ROLLING_WINDOWS, secondsUntilPeriodEnd } from './budget-period.js';
+import { budgetRetryAfterSeconds, budgetWindow, periodId, periodLabel, periodStart, ROLLING_WINDOWS, secondsUntilPeriodEnd } from './budget-period.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -36,4 +36,33 @@ test('a rolling budget reads its series in buckets that never undercount the spa
   }
   assert.equal(periodLabel({ period: 'weekly', window: 'rolling' }), 'rolling 7d');
   assert.equal(budgetRetryAfterSeconds({ period: 'daily', window: 'rolling' }, 'UTC', now), 40 * 60);
+});
+
+test('period starts and ends follow daylight saving time, so reconcile never counts a neighbouring hour', () => {
+  // Paris leaves UTC+1 for UTC+2 on 2026-03-29 and returns on 2026-10-25.
+  assert.equal(periodStart('monthly', 'Europe/Paris', at('2026-04-15T10:00:00Z')), at('2026-03-31T22:00:00Z'));
+  assert.equal(periodStart('monthly', 'Europe/Paris', at('2026-03-30T12:00:00Z')), at('2026-02-28T23:00:00Z'));
+  // The day of the change has 23 hours: it ends at 22:00 UTC.
+  assert.equal(periodStart('daily', 'Europe/Paris', at('2026-03-29T12:00:00Z')), at('2026-03-28T23:00:00Z'));
+  assert.equal(secondsUntilPeriodEnd('daily', 'Europe/Paris', at('2026-03-29T12:00:00Z')), 10 * 3600);
+  assert.equal(secondsUntilPeriodEnd('monthly', 'Europe/Paris', at('2026-10-31T22:00:00Z')), 3600);
+  // New York's week starting the Monday after its change begins at 04:00 UTC, not 05:00.
+  assert.equal(periodStart('weekly', 'America/New_York', at('2026-03-10T12:00:00Z')), at('2026-03-09T04:00:00Z'));
+  // Santiago skips midnight on 2026-09-06 (00:00 becomes 01:00): the day begins at the jump.
+  assert.equal(periodStart('daily', 'America/Santiago', at('2026-09-06T12:00:00Z')), at('2026-09-06T04:00:00Z'));
+  assert.equal(periodId('daily', 'America/Santiago', at('2026-09-06T03:59:59Z')), 'd:2026-09-05');
+  // Zones with odd offsets.
+  assert.equal(periodStart('daily', 'Asia/Kolkata', at('2026-09-06T12:00:00Z')), at('2026-09-05T18:30:00Z'));
+  assert.equal(periodStart('monthly', 'Pacific/Chatham', at('2026-09-06T12:00:00Z')), at('2026-08-31T11:15:00Z'));
+  // Every instant of a period maps to the same start, and the start is in the period.
+  for (const tz of ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe']) {
+    for (let t = at('2026-03-01T00:00:00Z'); t < at('2026-04-15T00:00:00Z'); t += 3_600_000 + 17_000) {
+      for (const period of ['daily', 'weekly', 'monthly'] as const) {
+        const start = periodStart(period, tz, t);
+        assert.ok(start <= t, `${period} ${tz} ${new Date(t).toISOString()}`);
+        assert.equal(periodId(period, tz, start), periodId(period, tz, t), `${period} ${tz} ${new Date(t).toISOString()}`);
+        assert.notEqual(periodId(period, tz, start - 1), periodId(period, tz, t), `${period} ${tz} ${new Date(t).toISOString()}: starts too late`);
+      }
+    }
+  }
 });

@@ -29,27 +29,55 @@ export function periodId(period: BudgetPeriod, tz: string, now: number): string 
   return `w:${monday.getUTCFullYear()}-${pad(monday.getUTCMonth() + 1)}-${pad(monday.getUTCDate())}`;
 }
 
+/** Local (y, m, d) in `tz` as a civil date, normalised (day 0 = last day of the previous month). */
+function civil(y: number, m: number, d: number): { y: number; m: number; d: number } {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/** The zone's offset from UTC at `at` (local − UTC, ms). */
+function offsetAt(tz: string, at: number): number {
+  const p = parts(tz, at);
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - (at - (((at % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant local midnight begins the civil date (y, m, d) in `tz`, DST included: the offset is
+ * read at the candidate instant and corrected once. Where midnight itself does not exist (a DST
+ * jump at 00:00), the first instant of the day is the jump, and this lands on it.
+ */
+function zonedMidnight(tz: string, y: number, m: number, d: number): number {
+  const wall = Date.UTC(y, m - 1, d);
+  let t = wall - offsetAt(tz, wall);
+  t = wall - offsetAt(tz, t);
+  // Still inside the previous day (midnight skipped by a DST jump): move to the jump.
+  const p = parts(tz, t);
+  if (p.d !== d) t += 3_600_000 - ((p.mi * 60 + p.s) * 1000);
+  return t;
+}
+
+/** When the current calendar period began and ends (ms since the epoch), in `tz`, DST included. */
+function periodBounds(period: Exclude<BudgetPeriod, 'none'>, tz: string, now: number): { start: number; end: number } {
+  const p = parts(tz, now);
+  if (period === 'monthly') {
+    const next = civil(p.y, p.m + 1, 1);
+    return { start: zonedMidnight(tz, p.y, p.m, 1), end: zonedMidnight(tz, next.y, next.m, 1) };
+  }
+  const first = period === 'daily' ? civil(p.y, p.m, p.d) : civil(p.y, p.m, p.d - p.wd);
+  const after = civil(first.y, first.m, first.d + (period === 'daily' ? 1 : 7));
+  return { start: zonedMidnight(tz, first.y, first.m, first.d), end: zonedMidnight(tz, after.y, after.m, after.d) };
+}
+
 /** Seconds until the current period ends (for Retry-After on a budget refusal); undefined for `none`. */
 export function secondsUntilPeriodEnd(period: BudgetPeriod, tz: string, now: number): number | undefined {
   if (period === 'none') return undefined;
-  const p = parts(tz, now);
-  const elapsedToday = p.h * 3600 + p.mi * 60 + p.s;
-  let days: number;
-  if (period === 'daily') days = 1;
-  else if (period === 'weekly') days = 7 - p.wd;
-  else days = new Date(Date.UTC(p.y, p.m, 0)).getUTCDate() - p.d + 1;
-  // Ignores a DST shift inside the remaining span (at most an hour early or late: a hint only).
-  return Math.max(1, days * 86_400 - elapsedToday);
+  return Math.max(1, Math.ceil((periodBounds(period, tz, now).end - now) / 1000));
 }
 
 /** When the current period began (ms since the epoch); 0 for `none`. Used to reconcile counters with the ledger. */
 export function periodStart(period: BudgetPeriod, tz: string, now: number): number {
   if (period === 'none') return 0;
-  const p = parts(tz, now);
-  const sinceMidnight = (p.h * 3600 + p.mi * 60 + p.s) * 1000 + (now % 1000);
-  const back = period === 'daily' ? 0 : period === 'weekly' ? p.wd : p.d - 1;
-  // Ignores a DST shift between the period start and now (reconcile reports such an hour as drift).
-  return now - sinceMidnight - back * 86_400_000;
+  return periodBounds(period, tz, now).start;
 }
 
 const HOUR_MS = 3_600_000;
