@@ -28,8 +28,11 @@ function parts(content: readonly ContentPart[], i: number, gate: ParamGate, allo
   return out;
 }
 
-function textOf(ps: readonly (CohereTextPart | CohereImagePart)[]): string {
-  return ps.map((p) => (p.type === 'text' ? p.text : '')).join('');
+/** One text is a string; several stay parts (joining them would glue their words together). */
+function textOf(ps: readonly (CohereTextPart | CohereImagePart)[]): string | CohereTextPart[] {
+  const texts = ps.filter((p): p is CohereTextPart => p.type === 'text');
+  if (texts.length === 1) return texts[0]!.text;
+  return texts.length === 0 ? '' : texts;
 }
 
 function message(m: ChatMessage, i: number, gate: ParamGate): CohereMessage {
@@ -41,7 +44,7 @@ function message(m: ChatMessage, i: number, gate: ParamGate): CohereMessage {
     case 'user': {
       const ps = parts(m.content, i, gate, true);
       const only = ps.length === 1 ? ps[0] : undefined;
-      return { role: 'user', content: only?.type === 'text' ? only.text : ps.every((p) => p.type === 'text') ? textOf(ps) : ps };
+      return { role: 'user', content: only?.type === 'text' ? only.text : ps };
     }
     case 'assistant': {
       if (m.reasoning !== undefined && m.reasoning.length > 0) gate.ignore(`messages[${i}].reasoning`);

@@ -149,3 +149,19 @@ test('stable bytes: the key order is fixed and the frozen request is untouched',
   assert.equal(a, encodeCohereChat(req, ENDPOINT, MODEL).request.body);
   assert.deepEqual(Object.keys(JSON.parse(a ?? '') as object), ['model', 'messages', 'tools', 'tool_choice', 'max_tokens', 'temperature', 'stream']);
 });
+
+test('several text blocks in a turn stay several parts (their words are never glued together); one stays a string', () => {
+  const two = [{ type: 'text' as const, text: 'ctx' }, { type: 'text' as const, text: 'q' }];
+  const { body } = encode(
+    chatRequest({
+      messages: [
+        { role: 'system', content: two },
+        { role: 'user', content: two },
+        { role: 'assistant', content: two },
+        { role: 'user', content: [{ type: 'text', text: 'one' }] },
+      ],
+    }),
+  );
+  const parts = [{ type: 'text', text: 'ctx' }, { type: 'text', text: 'q' }];
+  assert.deepEqual(body.messages.map((m) => m['content']), [parts, parts, parts, 'one']);
+});

@@ -20,8 +20,8 @@ export interface CohereToolCall {
 export type CohereMessage =
   | { readonly role: 'system'; readonly content: string | readonly CohereTextPart[] }
   | { readonly role: 'user'; readonly content: string | readonly (CohereTextPart | CohereImagePart)[] }
-  | { readonly role: 'assistant'; readonly content?: string; readonly tool_calls?: readonly CohereToolCall[] }
-  | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string };
+  | { readonly role: 'assistant'; readonly content?: string | readonly CohereTextPart[]; readonly tool_calls?: readonly CohereToolCall[] }
+  | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string | readonly CohereTextPart[] };
 
 export interface CohereTool {
   readonly type: 'function';

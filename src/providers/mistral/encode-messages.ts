@@ -26,8 +26,11 @@ function parts(content: readonly ContentPart[], i: number, gate: ParamGate, allo
   return out;
 }
 
-function textOf(ps: readonly (MistralTextChunk | MistralImageChunk)[]): string {
-  return ps.map((p) => (p.type === 'text' ? p.text : '')).join('');
+/** One text is a string; several stay chunks (joining them would glue their words together). */
+function textOf(ps: readonly (MistralTextChunk | MistralImageChunk)[]): string | MistralTextChunk[] {
+  const texts = ps.filter((p): p is MistralTextChunk => p.type === 'text');
+  if (texts.length === 1) return texts[0]!.text;
+  return texts.length === 0 ? '' : texts;
 }
 
 export function encodeMistralMessages(req: ChatRequest, gate: ParamGate): MistralMessage[] {

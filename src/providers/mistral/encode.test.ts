@@ -140,3 +140,19 @@ test('stable bytes: the same frozen request encodes to the same body, in a fixed
   assert.equal(a, encodeMistralChat(req, ENDPOINT, MODEL).request.body);
   assert.deepEqual(Object.keys(JSON.parse(a ?? '') as object), ['model', 'messages', 'tools', 'max_tokens', 'random_seed', 'stream']);
 });
+
+test('several text blocks in a turn stay several chunks (their words are never glued together); one stays a string', () => {
+  const two = [{ type: 'text' as const, text: 'ctx' }, { type: 'text' as const, text: 'q' }];
+  const { body } = encode(
+    chatRequest({
+      messages: [
+        { role: 'system', content: two },
+        { role: 'user', content: two },
+        { role: 'assistant', content: two },
+        { role: 'user', content: [{ type: 'text', text: 'one' }] },
+      ],
+    }),
+  );
+  const chunks = [{ type: 'text', text: 'ctx' }, { type: 'text', text: 'q' }];
+  assert.deepEqual(body.messages.map((m) => m['content']), [chunks, chunks, chunks, 'one']);
+});

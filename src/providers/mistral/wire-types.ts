@@ -18,10 +18,10 @@ export interface MistralToolCall {
 }
 
 export type MistralMessage =
-  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'system'; readonly content: string | readonly MistralTextChunk[] }
   | { readonly role: 'user'; readonly content: string | readonly (MistralTextChunk | MistralImageChunk)[] }
-  | { readonly role: 'assistant'; readonly content?: string; readonly tool_calls?: readonly MistralToolCall[]; readonly prefix?: true }
-  | { readonly role: 'tool'; readonly tool_call_id: string; readonly name?: string; readonly content: string };
+  | { readonly role: 'assistant'; readonly content?: string | readonly MistralTextChunk[]; readonly tool_calls?: readonly MistralToolCall[]; readonly prefix?: true }
+  | { readonly role: 'tool'; readonly tool_call_id: string; readonly name?: string; readonly content: string | readonly MistralTextChunk[] };
 
 export interface MistralTool {
   readonly type: 'function';

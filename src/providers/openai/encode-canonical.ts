@@ -63,10 +63,14 @@ function parts(content: readonly ContentPart[], param: string, gate: OpenAiParam
   return out;
 }
 
-/** One plain text travels as a string (what OpenAI's own clients send); anything else as parts. */
+/**
+ * One plain text travels as a string (what OpenAI's own clients send); anything else as parts —
+ * several text blocks stay several parts: joining them would glue their words together.
+ */
 function contentValue(ps: Record<string, unknown>[]): string | Record<string, unknown>[] {
-  if (ps.every((p) => p['type'] === 'text')) return ps.map((p) => p['text'] as string).join('');
-  return ps;
+  const only = ps.length === 1 ? ps[0] : undefined;
+  if (only?.['type'] === 'text') return only['text'] as string;
+  return ps.length === 0 ? '' : ps;
 }
 
 function message(m: ChatMessage, i: number, gate: OpenAiParamGate): Record<string, unknown> | undefined {
@@ -81,8 +85,8 @@ function message(m: ChatMessage, i: number, gate: OpenAiParamGate): Record<strin
     case 'assistant': {
       if (m.reasoning !== undefined && m.reasoning.length > 0) gate.ignore(`${at(i)}.reasoning`);
       const ps = parts(m.content, at(i), gate, false);
-      const text = ps.map((p) => p['text'] as string).join('');
-      const out: Record<string, unknown> = { role: 'assistant', content: text === '' && m.toolCalls !== undefined ? null : text };
+      const content = contentValue(ps);
+      const out: Record<string, unknown> = { role: 'assistant', content: content === '' && m.toolCalls !== undefined ? null : content };
       if (m.toolCalls !== undefined && m.toolCalls.length > 0) {
         out['tool_calls'] = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
       }

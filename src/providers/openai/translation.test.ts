@@ -100,6 +100,14 @@ test('streams ask for usage; thinking budgets become the nearest reasoning_effor
   assert.equal(explicit.reasoning_effort, 'high');
 });
 
+test('several text blocks in a turn stay several parts (their words are never glued together); one stays a string', () => {
+  const two = [{ type: 'text' as const, text: 'ctx' }, { type: 'text' as const, text: 'q' }];
+  const req = anthropicSourced({ messages: [{ role: 'system', content: two }, { role: 'user', content: two }, { role: 'assistant', content: two }, { role: 'user', content: [{ type: 'text', text: 'one' }] }] });
+  const body = JSON.parse(translated(encodeOpenAiChat(req, EP, 'gpt-x')).body ?? '') as { messages: { content: unknown }[] };
+  const parts = [{ type: 'text', text: 'ctx' }, { type: 'text', text: 'q' }];
+  assert.deepEqual(body.messages.map((m) => m.content), [parts, parts, parts, 'one']);
+});
+
 test('same wire is untouched: a plain UpstreamRequest with the client body renamed', () => {
   const req = deepFreeze({
     model: 'alias',
