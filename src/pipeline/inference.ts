@@ -35,6 +35,8 @@ import { receiptHeaders, type Receipt } from './receipt.js';
 import type { ResponseSink } from './response-sink.js';
 import { relayStream } from './stream-relay.js';
 import { relayTranslatedResponse, relayTranslatedStream } from './translated-relay.js';
+import { relayContinuableStream } from './continuable-relay.js';
+import { StreamContinuation } from './stream-continuation.js';
 import { clientWire } from './client-wire.js';
 import { callUpstream, upstreamFailure, type UpstreamResponse } from './upstream-call.js';
 import { attemptDeadline, requestTotalMs } from './attempt-deadline.js';
@@ -142,7 +144,11 @@ export class InferencePipeline {
 
   async chat(ctx: RequestContext, req: ChatRequest): Promise<void> {
     const encoder = new ChatEncoder(req, { fetcher: this.deps.images, cfg: ctx.config.images }, this.deps.logger, ctx.requestId);
-    await this.#run(ctx, { kind: 'chat', req }, (m, d, track) => encoder.encode(m, d, track), async (m, d, res, track, admission) => {
+    // Groups that opted in resume a stream broken mid-answer on a prefill-capable fallback (R3).
+    const cont = req.stream && ctx.config.models.get(req.model)?.streamRecovery === 'continue' ? new StreamContinuation(req, ctx, { fetcher: this.deps.images, cfg: ctx.config.images }) : undefined;
+    const encode = (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => (cont?.interrupted ? cont.encode(d, track) : encoder.encode(m, d, track));
+    await this.#run(ctx, { kind: 'chat', req }, encode, async (m, d, res, track, admission) => {
+      if (cont) return relayContinuableStream(ctx, req, d, res, track, this.deps.metrics, cont);
       const tm = translatorFor(d.provider.type, req.source.wire);
       if (tm) {
         return req.stream
@@ -157,7 +163,7 @@ export class InferencePipeline {
         return 200;
       }
       return relayStream(ctx, req, m, d, res, track, this.deps.metrics);
-    });
+    }, cont);
   }
 
   async embeddings(ctx: RequestContext, req: EmbeddingsRequest): Promise<void> {
@@ -185,6 +191,7 @@ export class InferencePipeline {
     request: Kind,
     encode: (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => UpstreamRequest | Promise<UpstreamRequest>,
     onSuccess: (m: AnyProviderModule, d: DeploymentRuntime, res: UpstreamResponse, track: Track, admission: Admission) => Promise<number>,
+    cont?: StreamContinuation,
   ): Promise<void> {
     const model = request.req.model;
     const stream = request.kind === 'chat' && request.req.stream;
@@ -282,8 +289,9 @@ export class InferencePipeline {
             // Streams send nothing to the client before the first upstream frame, so a failure up to
             // then still falls back like any other; after it, the relay ends with an error event.
             status = await onSuccess(m, d, res, track, admission);
-            void this.#recordOutcome(d, true);
-            attemptLog.push({ deployment: d.id, status: res.status, code: null, latencyMs: performance.now() - t0 });
+            // A stream that broke after its first byte is the deployment's failure; a client that left is not.
+            void this.#recordOutcome(d, track.code === undefined || track.code === 'client_closed');
+            attemptLog.push({ deployment: d.id, status: res.status, code: track.code ?? null, latencyMs: performance.now() - t0, ...cont?.takeAttemptMark() });
           } catch (err) {
             done();
             const e = ctx.sink.headersSent ? upstreamFailure(err, d.id, attempt.signal) : toGatewayError(err);
@@ -294,14 +302,16 @@ export class InferencePipeline {
               refusals.push(e);
               continue attempts;
             }
-            // Bytes already reached the client, the client left, or no target can take the request: final.
-            if (ctx.sink.headersSent || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
+            // Bytes already reached the client, the client left, or no target can take the request: final —
+            // unless the group continues broken streams and this one can be continued (R3).
+            const resuming = ctx.sink.headersSent && cont?.interrupted === true;
+            if ((ctx.sink.headersSent && !resuming) || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
             // Answered, then failed before the client saw a byte (a stall, a broken body): the
             // provider billed it, so it is billed too, on top of whatever attempt comes next (M10).
             if (answered) admission.chargeAttempt(d, track.usage ?? (await partialUsage(request, track.outputChunks)));
             track.usage = null;
             track.outputChunks = 0;
-            attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0 });
+            attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0, ...cont?.takeAttemptMark() });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).
             if (e.retryable) await this.#recordOutcome(d, false, hintMs ?? (e.retryAfterSeconds === undefined ? undefined : e.retryAfterSeconds * 1000));
@@ -312,7 +322,7 @@ export class InferencePipeline {
               continue;
             }
             if (step.action === 'next_target') continue attempts;
-            if (step.reason === 'not_retryable' && failed.length === 1) throw e;
+            if (failed.length === 1 && (step.reason === 'not_retryable' || resuming)) throw e;
             throw new AllAttemptsFailedError(model, failed, skipped);
           } finally {
             attempt.clear();
@@ -321,6 +331,8 @@ export class InferencePipeline {
         }
       }
       if (status === 500 && !ctx.sink.headersSent) throw planExhausted(model, failed, skipped, refusals);
+      // A broken stream no target could continue ends with its own error (or with every attempt's).
+      if (cont?.interrupted) throw failed.length === 1 ? cont.interruption! : new AllAttemptsFailedError(model, failed, skipped);
     } catch (err) {
       const e = toGatewayError(err);
       status = e.status;
@@ -328,6 +340,7 @@ export class InferencePipeline {
       if (e.code === 'internal_error') this.deps.logger.error({ err, request_id: ctx.requestId }, 'internal error');
       if (!ctx.sink.headersSent && !ctx.sink.clientGone) sendError(ctx.requestId, ctx.sink, e, track.receipt, ctx.wire);
       else if (!ctx.sink.headersSent) status = 499;
+      else cont?.fail(e);
     } finally {
       clearTimeout(totalTimer);
       chosen?.(); // chosen but never called (refused at admission, skipped)

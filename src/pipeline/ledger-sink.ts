@@ -29,7 +29,7 @@ export class StorageLedgerSink implements LedgerSink {
       deployment: d?.id ?? null,
       provider: d?.provider.name ?? null,
       surface: o.route,
-      attempts: o.attemptLog.map((a) => ({ deployment: a.deployment, status: a.status, error_code: a.code, latency_ms: Math.round(a.latencyMs) })),
+      attempts: o.attemptLog.map((a) => ({ deployment: a.deployment, status: a.status, error_code: a.code, latency_ms: Math.round(a.latencyMs), ...(a.continuation ? { continuation: true } : {}) })),
       status: o.status,
       error_code: o.code ?? null,
       input_tokens: o.usage?.inputTokens ?? 0,

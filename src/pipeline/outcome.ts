@@ -8,6 +8,8 @@ export interface AttemptRecord {
   readonly status: number;
   readonly code: string | null;
   readonly latencyMs: number;
+  /** This call continued a stream an earlier call broke off (stream_recovery: continue). */
+  readonly continuation?: true;
 }
 
 export interface RequestOutcome {
@@ -27,6 +29,10 @@ export interface RequestOutcome {
   readonly ttftMs: number | undefined;
   readonly stream: boolean;
   readonly upstreamStatus: number | undefined;
+}
+
+function attemptLine(a: AttemptRecord): Record<string, unknown> {
+  return { deployment: a.deployment, status: a.status, code: a.code, latency_ms: Math.round(a.latencyMs * 100) / 100, ...(a.continuation ? { continuation: true } : {}) };
 }
 
 export function recordOutcome(metrics: Metrics, logger: Logger, o: RequestOutcome): void {
@@ -54,6 +60,8 @@ export function recordOutcome(metrics: Metrics, logger: Logger, o: RequestOutcom
     cached_input_tokens: o.usage?.cachedInputTokens,
     output_tokens: o.usage?.outputTokens,
     reasoning_tokens: o.usage?.reasoningTokens,
+    // Every call when there was more than one (a single call is the line itself): which failed, why.
+    attempt_log: o.attemptLog.length > 1 ? o.attemptLog.map(attemptLine) : undefined,
   };
   if (o.status >= 500) logger.error(line, 'request failed');
   else if (o.status >= 400 && o.status !== 404) logger.warn(line, 'request refused');

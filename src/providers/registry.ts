@@ -45,3 +45,13 @@ export function translatorFor(type: ProviderType, sourceWire: Wire): Translating
   if (isTranslating(m)) return m;
   return m.chatWire === sourceWire ? undefined : TRANSLATORS[type];
 }
+
+/**
+ * The module that reads and writes this provider's wire through the canonical types, whatever the
+ * client's wire: for requests that must be built from canonical data (a stream continued from its
+ * partial answer) and for decoding a same-wire stream into events.
+ */
+export function canonicalTranslator(type: ProviderType): TranslatingProviderModule | undefined {
+  const m = providerModule(type);
+  return isTranslating(m) ? m : TRANSLATORS[type];
+}

@@ -12,6 +12,8 @@ export interface LedgerAttempt {
   readonly status: number | null;
   readonly error_code: string | null;
   readonly latency_ms: number;
+  /** The call continued a stream another call broke off (stream_recovery: continue). */
+  readonly continuation?: boolean;
 }
 
 export interface LedgerEntry {
@@ -185,7 +187,8 @@ function checkAttempt(a: LedgerAttempt, i: number): LedgerAttempt {
   if (a.status !== null) int32(`${field}.status`, a.status);
   text(`${field}.error_code`, a.error_code ?? null, true);
   int32(`${field}.latency_ms`, a.latency_ms);
-  return { deployment: a.deployment, status: a.status, error_code: a.error_code ?? null, latency_ms: a.latency_ms };
+  if (a.continuation !== undefined && typeof a.continuation !== 'boolean') throw new InvalidLedgerEntryError(`${field}.continuation`, 'must be a boolean');
+  return { deployment: a.deployment, status: a.status, error_code: a.error_code ?? null, latency_ms: a.latency_ms, ...(a.continuation === true ? { continuation: true } : {}) };
 }
 
 function text(field: string, v: unknown, nullable: boolean): void {
