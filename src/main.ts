@@ -11,6 +11,8 @@ import { openStorage } from './storage/open-storage.js';
 import { LedgerWriter } from './storage/ledger-writer.js';
 import { KeyRepository } from './storage/key-repository.js';
 import { KeyDirectory } from './policy/key-directory.js';
+import { joinReplicas } from './policy/replica-guard.js';
+import { InstanceRegistry } from './storage/instance-registry.js';
 import { StorageLedgerSink } from './pipeline/ledger-sink.js';
 import { InferencePipeline } from './pipeline/inference.js';
 import { UpstreamPools } from './pipeline/upstream-pools.js';
@@ -70,6 +72,18 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const storage = await openStorage(initial.storageUrl, { onBackgroundError: (err) => logger.error({ err }, 'storage connection error') });
   closers.push(() => storage.close());
   logger.info({ state: state.kind, storage: storage.backend, location: storage.location }, 'state and storage ready');
+  // M9: replicas that would keep separate counters (memory:// beside another gateway on the same
+  // database) are refused here, before serving.
+  const membership = await joinReplicas({
+    registry: new InstanceRegistry(storage.db),
+    stateKind: state.kind,
+    sharedState: state.shared,
+    onError: (err) => logger.warn({ err }, 'gateway instance heartbeat failed'),
+  }).catch(async (err: unknown) => {
+    for (const c of [...closers].reverse()) await c().catch(() => undefined);
+    throw err;
+  });
+  closers.push(() => membership.leave());
 
   // One spool file per process: cluster workers would otherwise append to and compact the same file.
   const spoolPath = cluster.isWorker ? `${initial.governance.spoolPath}.worker-${cluster.worker?.id ?? process.pid}` : initial.governance.spoolPath;

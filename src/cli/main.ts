@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { runConfigCheck } from './config-check.js';
 import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/problems.js';
+import { GatewayError } from '../core/errors.js';
 
 const USAGE = `usage:
   tollgate start [--config FILE] [--port N] [--host H] [--workers N]
@@ -114,7 +115,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    // Config problems and refusals with a stable code (replicas_need_shared_state…) are the
+    // operator's to fix: their message says how, and a stack trace would only bury it.
+    console.error(err instanceof ConfigError ? err.message : err instanceof GatewayError ? `tollgate: ${err.message}` : err);
     process.exitCode = 1;
   },
 );

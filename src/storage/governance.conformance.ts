@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EntityRepository } from './entity-repository.js';
+import { InstanceRegistry } from './instance-registry.js';
 import { KeyRepository } from './key-repository.js';
 import { toLedgerRecord } from './ledger-entry.js';
 import { insertLedgerRecords } from './ledger-insert.js';
@@ -169,5 +170,23 @@ export function governanceConformance(get: () => Storage): void {
       assert.equal((await sumSpendByTag(get().db, 'nope')).requests, 0);
       assert.equal((await sumSpendByScope(get().db, 'provider', 'azure')).cost_nanos, 20n);
       assert.equal((await sumSpendByScope(get().db, 'end_user', 'e1')).requests, 2);
+    });
+
+    test('registers gateway instances, refreshes their heartbeat and forgets stale ones', async () => {
+      const reg = new InstanceRegistry(get().db);
+      await reg.register({ id: 'gw_a', host: 'h1', pid: 11, stateKind: 'memory', sharedState: false, startedAt: T0 });
+      await reg.register({ id: 'gw_b', host: 'h2', pid: 12, stateKind: 'redis', sharedState: true, startedAt: T0 + 1 });
+      assert.deepEqual(await reg.alive(T0), [
+        { id: 'gw_a', host: 'h1', pid: 11, stateKind: 'memory', sharedState: false, startedAt: T0, heartbeatAt: T0 },
+        { id: 'gw_b', host: 'h2', pid: 12, stateKind: 'redis', sharedState: true, startedAt: T0 + 1, heartbeatAt: T0 + 1 },
+      ]);
+      assert.equal(await reg.heartbeat('gw_b', T0 + 20_000), true);
+      assert.equal(await reg.heartbeat('gw_nope', T0 + 20_000), false);
+      assert.deepEqual((await reg.alive(T0 + 10_000)).map((i) => i.id), ['gw_b']);
+      await reg.removeStale(T0 + 10_000);
+      assert.deepEqual((await reg.alive(0)).map((i) => i.id), ['gw_b']);
+      await assert.rejects(reg.register({ id: 'gw_b', host: 'h', pid: 1, stateKind: 'redis', sharedState: true, startedAt: T0 }));
+      await reg.remove(['gw_b']);
+      assert.deepEqual(await reg.alive(0), []);
     });
 }

@@ -12,6 +12,20 @@ export interface Database {
   users: UsersTable;
   teams: TeamsTable;
   orgs: OrgsTable;
+  gateway_instances: GatewayInstancesTable;
+}
+
+/** One row per running gateway process, kept fresh by its heartbeat (instance-registry.ts). */
+export interface GatewayInstancesTable {
+  id: string;
+  host: string;
+  pid: number;
+  state_kind: string;
+  /** 1 when the process's counters are shared with other replicas (Redis), else 0. */
+  shared_state: number;
+  /** Milliseconds since the epoch. */
+  started_at: number;
+  heartbeat_at: number;
 }
 
 /** One row per gateway request, whatever its outcome. */

@@ -84,7 +84,7 @@ export function storageConformance(target: StorageConformanceTarget): void {
     beforeEach(async () => {
       await storage.db.deleteFrom('ledger').execute();
       await storage.db.deleteFrom('api_keys').execute();
-      for (const table of ['users', 'teams', 'orgs'] as const) await storage.db.deleteFrom(table).execute();
+      for (const table of ['users', 'teams', 'orgs', 'gateway_instances'] as const) await storage.db.deleteFrom(table).execute();
     });
 
     async function ledgerTotals(): Promise<{ rows: number; distinct: number; cost_nanos: bigint }> {
@@ -104,7 +104,7 @@ export function storageConformance(target: StorageConformanceTarget): void {
       const again = await openStorage(fixture.url, target.openOptions);
       try {
         assert.deepEqual(await migrateToLatest(again.db), { applied: [] });
-        for (const table of ['ledger', 'api_keys', 'users', 'teams', 'orgs'] as const) {
+        for (const table of ['ledger', 'api_keys', 'users', 'teams', 'orgs', 'gateway_instances'] as const) {
           const row = await again.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
           assert.equal(typeof row.n, 'number');
         }

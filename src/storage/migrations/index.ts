@@ -6,10 +6,12 @@ import { describeError } from '../db-error-kind.js';
 import { StorageMigrationError } from '../storage-errors.js';
 import * as initial from './0001-initial.js';
 import * as entityTombstones from './0002-entity-tombstones.js';
+import * as gatewayInstances from './0003-gateway-instances.js';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_entity_tombstones': entityTombstones,
+  '0003_gateway_instances': gatewayInstances,
 });
 
 const provider: MigrationProvider = {
