@@ -7,15 +7,26 @@ import type { Usage } from './usage.js';
 /** Client surfaces' wires (how a request arrived and how its answer must be written). */
 export type Wire = 'openai-chat' | 'openai-embeddings' | 'anthropic-messages' | 'openai-responses' | 'gemini-generate';
 
+/**
+ * A prompt-cache breakpoint the client set after a part or tool (Anthropic `cache_control`): the
+ * prefix up to here may be cached. Kept so wires with explicit caching (Bedrock `cachePoint`) see
+ * the same breakpoints (C1); wires that cache on their own leave it out.
+ */
+export interface CacheBreakpoint {
+  readonly ttl?: '5m' | '1h';
+}
+
 export interface TextPart {
   readonly type: 'text';
   readonly text: string;
+  readonly cache?: CacheBreakpoint;
 }
 export interface ImagePart {
   readonly type: 'image';
   /** https URL or data: URL, as the client sent it. */
   readonly url: string;
   readonly detail?: 'auto' | 'low' | 'high';
+  readonly cache?: CacheBreakpoint;
 }
 /** A part the canonical model does not describe (input_audio, file…): relayed on its own wire, refused elsewhere. */
 export interface OpaquePart {
@@ -63,6 +74,8 @@ export interface ToolDefinition {
   readonly description?: string;
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly strict?: boolean;
+  /** A cache breakpoint after this tool (the tools come first in the cached prefix). */
+  readonly cache?: CacheBreakpoint;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };

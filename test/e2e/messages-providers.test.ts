@@ -118,6 +118,27 @@ for (const row of ROWS) {
       assert.equal((f.at(-1)?.data['error'] as { type: string }).type, 'api_error');
     });
 
+    test('C1: the same request reaches the provider as the same bytes, with the client\'s cache breakpoints where the wire has them', async () => {
+      const req = {
+        model: row.group,
+        max_tokens: 20,
+        system: [{ type: 'text' as const, text: 'A long, stable policy', cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }],
+        tools: [{ ...TOOLS[0]!, cache_control: { type: 'ephemeral' as const } }],
+        messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Context', cache_control: { type: 'ephemeral' as const } }, { type: 'text' as const, text: 'Question' }] }],
+      };
+      await client.messages.create(req);
+      const first = (await lastUpstream(h.mockUrl)).body;
+      await client.messages.create(req);
+      assert.equal((await lastUpstream(h.mockUrl)).body, first, 'stable bytes: nothing per-request in the prefix');
+      const body = JSON.parse(first) as Record<string, unknown>;
+      if (row.wire === 'bedrock') {
+        assert.deepEqual(body['system'], [{ text: 'A long, stable policy' }, { cachePoint: { type: 'default', ttl: '1h' } }]);
+        assert.deepEqual((body['messages'] as Array<{ content: unknown[] }>)[0]?.content, [{ text: 'Context' }, { cachePoint: { type: 'default' } }, { text: 'Question' }]);
+        assert.deepEqual(((body['toolConfig'] as { tools: object[] }).tools).map((t) => Object.keys(t)[0]), ['toolSpec', 'cachePoint']);
+      }
+      if (row.wire === 'anthropic') assert.match(first, /"cache_control":\{"type":"ephemeral","ttl":"1h"\}/);
+    });
+
     test('images (base64 and URL) and a JSON schema reach the provider in its own shape', async () => {
       const b64 = MOCK_PNG.toString('base64');
       const url = `${h.mockUrl}/_mock/image.png`;

@@ -58,6 +58,7 @@ const CASES: readonly Case[] = [
   { surface: 'chat', provider: 'bedrock (API key)', extra: { temperature: 1.2 }, param: 'temperature' },
   { surface: 'messages', provider: 'bedrock (API key)', extra: { top_k: 5 }, param: 'top_k', drop: 'top_k', absent: noKey('additionalModelRequestFields') },
   { surface: 'chat', provider: 'bedrock (SigV4)', extra: { tools: [WEATHER], parallel_tool_calls: false }, param: 'parallel_tool_calls', drop: 'parallel_tool_calls' },
+  { surface: 'messages', provider: 'bedrock (SigV4)', extra: { mcp_servers: [{ type: 'url', url: 'https://mcp.example', name: 'x' }] }, param: 'mcp_servers' },
   // Cohere: no named tool choice, no n, no logit_bias; penalties 0–1, top_p 0.01–0.99.
   { surface: 'chat', provider: 'cohere', extra: { tools: [WEATHER], tool_choice: { type: 'function', function: { name: 'get_weather' } } }, param: 'tool_choice', drop: 'tool_choice', absent: noKey('tool_choice') },
   { surface: 'chat', provider: 'cohere', extra: { n: 2 }, param: 'n', drop: 'n' },

@@ -28,14 +28,22 @@ export interface EncodedConversation {
   readonly messages: AnthropicMessage[];
 }
 
-/** Reads `cache_control` from the client's own OpenAI body, where the canonical model has no slot for it. */
+/** The breakpoint after part j of message i: canonical, else `cache_control` in the client's own OpenAI body. */
 type CacheLookup = (message: number, part: number) => CacheControl | undefined;
 
 function cacheLookup(req: ChatRequest): CacheLookup {
-  if (req.source.wire !== 'openai-chat') return () => undefined;
+  const canonical = (i: number, j: number): CacheControl | undefined => {
+    const p = req.messages[i]?.content[j];
+    const b = p !== undefined && p.type !== 'opaque' ? p.cache : undefined;
+    if (b === undefined) return undefined;
+    return b.ttl !== undefined ? { type: 'ephemeral', ttl: b.ttl } : { type: 'ephemeral' };
+  };
+  if (req.source.wire !== 'openai-chat') return canonical;
   const msgs = req.source.body['messages'];
-  if (!Array.isArray(msgs)) return () => undefined;
+  if (!Array.isArray(msgs)) return canonical;
   return (i, j) => {
+    const own = canonical(i, j);
+    if (own !== undefined) return own;
     const m: unknown = msgs[i];
     const content = m !== null && typeof m === 'object' ? (m as Record<string, unknown>)['content'] : undefined;
     if (!Array.isArray(content)) return undefined;

@@ -128,6 +128,7 @@ export function encodeAnthropicChat(req: ChatRequest, ep: ProviderEndpoint, mode
       input_schema: t.parameters ?? { type: 'object', properties: {} },
       // strict:false is the default; sent only when asked, as some models refuse the field.
       ...(t.strict === true ? { strict: true } : {}),
+      ...(t.cache !== undefined ? { cache_control: t.cache.ttl !== undefined ? { type: 'ephemeral' as const, ttl: t.cache.ttl } : { type: 'ephemeral' as const } } : {}),
     }));
   }
   const choice = toolChoice(req);

@@ -66,6 +66,7 @@ export interface AnthropicTool {
   readonly description?: string;
   readonly input_schema: Readonly<Record<string, unknown>>;
   readonly strict?: boolean;
+  readonly cache_control?: CacheControl;
 }
 
 export type AnthropicToolChoice =

@@ -2,10 +2,11 @@
 // - text parts become `text` blocks (Bedrock rejects blank text, so empty strings are left out);
 // - images become `image{format, source.bytes}` from base64 data: URLs only — Bedrock fetches no
 //   URLs, so the gateway inlines https images before encoding and one that still arrives is refused;
-// - `cache_control` on an OpenAI content part (the OpenRouter/LiteLLM convention) becomes a
+// - a cache breakpoint on a part (Anthropic's `cache_control`, kept canonical by its surface, or
+//   `cache_control` on an OpenAI content part, the OpenRouter/LiteLLM convention) becomes a
 //   `cachePoint` block right after the block it marks, so client breakpoints survive (C1).
 import { createHash } from 'node:crypto';
-import type { ChatRequest, ContentPart } from '../../core/chat.js';
+import type { CacheBreakpoint, ChatRequest, ContentPart } from '../../core/chat.js';
 import type { ParamGate } from '../anthropic/param-gate.js';
 import type { CachePoint, ImageBlock, ImageFormat, TextBlock } from './wire-types.js';
 
@@ -27,13 +28,24 @@ export function bedrockToolId(id: string): string {
   return TOOL_ID.test(id) ? id : `tg_${createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
-/** Reads `cache_control` from the client's own OpenAI body, where the canonical model has no slot. */
+/** The breakpoint after part j of message i: canonical, else `cache_control` in the client's own OpenAI body. */
 export type CacheLookup = (message: number, part: number) => CachePoint | undefined;
 
+export function cachePointOf(b: CacheBreakpoint | undefined): CachePoint | undefined {
+  if (b === undefined) return undefined;
+  return b.ttl !== undefined ? { type: 'default', ttl: b.ttl } : { type: 'default' };
+}
+
 export function cacheLookup(req: ChatRequest): CacheLookup {
+  const canonical = (i: number, j: number): CachePoint | undefined => {
+    const p = req.messages[i]?.content[j];
+    return p !== undefined && p.type !== 'opaque' ? cachePointOf(p.cache) : undefined;
+  };
   const msgs = req.source.wire === 'openai-chat' ? req.source.body['messages'] : undefined;
-  if (!Array.isArray(msgs)) return () => undefined;
+  if (!Array.isArray(msgs)) return canonical;
   return (i, j) => {
+    const own = canonical(i, j);
+    if (own !== undefined) return own;
     const m: unknown = msgs[i];
     const content = m !== null && typeof m === 'object' ? (m as Record<string, unknown>)['content'] : undefined;
     const part: unknown = Array.isArray(content) ? content[j] : undefined;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ChatMessage, ChatRequest } from '../../core/chat.js';
 import { UnsupportedParameterError } from '../../core/errors.js';
 import type { ChatEncodeOptions } from '../types.js';
+import { deepFreeze } from '../../core/freeze.js';
 import { BedrockAuthConfigError } from './auth.js';
 import { encodeBedrockChat } from './encode.js';
 import { BEARER_ENDPOINT, chatRequest, MODEL, SIGV4_ENDPOINT } from './test-fixtures.js';
@@ -277,4 +278,33 @@ test('C1: cache_control on a client part becomes a cachePoint after its block; b
   assert.deepEqual(body.messages[0]?.content, [{ text: 'Doc' }, { cachePoint: { type: 'default' } }, { text: 'Question' }]);
   assert.deepEqual(encodeBedrockChat(req, SIGV4_ENDPOINT, MODEL), encodeBedrockChat(req, SIGV4_ENDPOINT, MODEL));
   assert.ok(Object.isFrozen(req.messages[1]));
+});
+
+/** A request as the Anthropic surface decodes it: breakpoints canonical, the body in `source`. */
+function anthropicSourced(fields: Partial<Omit<ChatRequest, 'source'>>, body: Record<string, unknown> = {}): ChatRequest {
+  const base = chatRequest(fields);
+  return deepFreeze({ ...base, source: { wire: 'anthropic-messages' as const, body: { model: 'my-alias', max_tokens: 10, messages: [], ...body } } });
+}
+
+test('C1: breakpoints from Anthropic clients (system, text, image, tools, top-level cache_control) become cachePoints', () => {
+  const req = anthropicSourced(
+    {
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'Policy', cache: { ttl: '1h' } }] },
+        { role: 'user', content: [{ type: 'image', url: PNG, cache: {} }, text('Question')] },
+      ],
+      tools: [{ name: 'a', parameters: { type: 'object' }, cache: {} }, { name: 'b', parameters: { type: 'object' } }],
+    },
+    { cache_control: { type: 'ephemeral', ttl: '5m' } },
+  );
+  const body = encode(req) as Body & { toolConfig: { tools: unknown[] } };
+  assert.deepEqual(body['system'], [{ text: 'Policy' }, { cachePoint: { type: 'default', ttl: '1h' } }]);
+  assert.deepEqual(body.messages[0]?.content, [{ image: { format: 'png', source: { bytes: 'iVBORw0KGgo=' } } }, { cachePoint: { type: 'default' } }, { text: 'Question' }, { cachePoint: { type: 'default', ttl: '5m' } }]);
+  assert.deepEqual(body.toolConfig.tools.map((t) => Object.keys(t as object)[0]), ['toolSpec', 'cachePoint', 'toolSpec']);
+});
+
+test("R7: Anthropic's server-side features (mcp_servers, container, context_management) are refused, not dropped", () => {
+  for (const key of ['mcp_servers', 'container', 'context_management']) {
+    refuses(anthropicSourced({}, { [key]: key === 'mcp_servers' ? [{ type: 'url', url: 'https://x', name: 'x' }] : { x: 1 } }), key);
+  }
 });

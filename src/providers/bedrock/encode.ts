@@ -14,7 +14,8 @@ import type { ChatEncodeOptions, EncodedChat, ProviderEndpoint } from '../types.
 import { bedrockHeaders } from './auth.js';
 import { encodeConversation } from './encode-messages.js';
 import { bedrockTarget, isAnthropicModel, modelPath } from './model-id.js';
-import type { ConverseRequestBody, InferenceConfig, OutputConfig, ToolChoice, ToolSpec } from './wire-types.js';
+import { cachePointOf } from './encode-content.js';
+import type { CachePointBlock, ConverseMessage, ConverseRequestBody, InferenceConfig, OutputConfig, ToolChoice, ToolSpec } from './wire-types.js';
 
 /** Converse's temperature range is 0–1 (OpenAI's is 0–2). Never clamped silently. */
 export const MAX_TEMPERATURE = 1;
@@ -22,6 +23,10 @@ export const EVENT_STREAM = 'application/vnd.amazon.eventstream';
 
 /** OpenAI-only request fields with no Converse equivalent: refused unless dropped (providers.md §15 "—"). */
 const OPENAI_ONLY = ['functions', 'function_call', 'audio', 'prediction', 'web_search_options', 'verbosity'] as const;
+/** Anthropic request fields that change the answer and that Converse cannot carry. */
+const ANTHROPIC_ONLY = ['mcp_servers', 'container', 'context_management'] as const;
+/** Anthropic hints with no Converse slot (service tiers are Bedrock's own, by other names). */
+const ANTHROPIC_HINTS = ['service_tier', 'inference_geo'] as const;
 /** Pure hints (providers.md §0.1): left out and listed. */
 const HINTS = ['store', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier'] as const;
 const EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
@@ -82,14 +87,19 @@ function toolConfig(req: ChatRequest, hasToolBlocks: boolean, gate: ParamGate): 
     }
     return undefined;
   }
-  const tools: ToolSpec[] = defs.map((t) => ({
-    toolSpec: {
-      name: t.name,
-      ...(t.description !== undefined ? { description: t.description } : {}),
-      inputSchema: { json: t.parameters ?? { type: 'object', properties: {} } },
-      ...(t.strict === true ? { strict: true as const } : {}),
-    },
-  }));
+  // A tool's cache breakpoint is a cachePoint entry right after it (the tools lead the cached prefix).
+  const tools: (ToolSpec | CachePointBlock)[] = defs.flatMap((t) => {
+    const spec: ToolSpec = {
+      toolSpec: {
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        inputSchema: { json: t.parameters ?? { type: 'object', properties: {} } },
+        ...(t.strict === true ? { strict: true as const } : {}),
+      },
+    };
+    const cp = cachePointOf(t.cache);
+    return cp === undefined ? [spec] : [spec, { cachePoint: cp }];
+  });
   const tc = req.toolChoice;
   if (tc === 'none') {
     if (!hasToolBlocks) return undefined;
@@ -181,12 +191,37 @@ function serviceTier(src: SourceFields, gate: ParamGate): ConverseRequestBody['s
   return undefined;
 }
 
+/**
+ * Anthropic's fields beyond the canonical model: its server-side features are refused; a top-level
+ * `cache_control` (one automatic breakpoint on the last block) becomes a cachePoint after the last
+ * message's content — what Anthropic would cache, so caching survives the translation (C1).
+ */
+function anthropicFields(req: ChatRequest, gate: ParamGate): { readonly autoCache?: CachePointBlock } {
+  if (req.source.wire !== 'anthropic-messages') return {};
+  const src = req.source.body;
+  for (const key of ANTHROPIC_ONLY) if (present(src[key])) gate.refuse(key);
+  for (const key of ANTHROPIC_HINTS) if (present(src[key])) gate.ignore(key);
+  const cc = src['cache_control'];
+  if (!present(cc)) return {};
+  const ttl = (cc as Record<string, unknown>)['ttl'];
+  return { autoCache: { cachePoint: ttl === '5m' || ttl === '1h' ? { type: 'default', ttl } : { type: 'default' } } };
+}
+
+function withAutoCache(messages: ConverseMessage[], autoCache: CachePointBlock | undefined): void {
+  const last = messages.at(-1);
+  if (autoCache === undefined || last === undefined) return;
+  const tail = last.content.at(-1);
+  if (tail !== undefined && !('cachePoint' in tail)) last.content.push(autoCache);
+}
+
 export function encodeBedrockChat(req: ChatRequest, ep: ProviderEndpoint, model: string, opts: ChatEncodeOptions = {}): EncodedChat {
   const gate = new ParamGate(bedrockTarget(model), opts.dropParams);
   const src = sourceFields(req);
   refuseUnsupported(req, src, gate);
+  const { autoCache } = anthropicFields(req, gate);
 
   const { system, messages, hasToolBlocks } = encodeConversation(req, gate);
+  withAutoCache(messages, autoCache);
   // Key order is fixed by the assignments below, never by the client's order (stable bytes).
   const body: ConverseRequestBody = { messages };
   if (system.length > 0) body.system = system;

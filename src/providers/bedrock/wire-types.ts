@@ -81,7 +81,7 @@ export interface ConverseRequestBody {
   messages: ConverseMessage[];
   system?: SystemBlock[];
   inferenceConfig?: InferenceConfig;
-  toolConfig?: { readonly tools: readonly ToolSpec[]; readonly toolChoice?: ToolChoice };
+  toolConfig?: { readonly tools: readonly (ToolSpec | CachePointBlock)[]; readonly toolChoice?: ToolChoice };
   additionalModelRequestFields?: Record<string, unknown>;
   outputConfig?: OutputConfig;
   requestMetadata?: Readonly<Record<string, string>>;

@@ -28,8 +28,21 @@ test('a minimal request decodes, frozen, with the source kept and usage always o
 test('system as a string and as text blocks becomes system messages first', () => {
   assert.deepEqual(decodeMessagesRequest({ ...base, system: 'Be brief' }).messages[0], { role: 'system', content: [{ type: 'text', text: 'Be brief' }] });
   const r = decodeMessagesRequest({ ...base, system: [{ type: 'text', text: 'A', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'B' }] });
-  assert.deepEqual(r.messages[0], { role: 'system', content: [{ type: 'text', text: 'A' }, { type: 'text', text: 'B' }] });
+  assert.deepEqual(r.messages[0], { role: 'system', content: [{ type: 'text', text: 'A', cache: {} }, { type: 'text', text: 'B' }] });
   assert.equal(r.messages[1]?.role, 'user');
+});
+
+test('C1: cache_control breakpoints on system, text, image blocks and tools are kept as canonical breakpoints', () => {
+  const r = decodeMessagesRequest({
+    ...base,
+    system: [{ type: 'text', text: 'S', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+    tools: [{ name: 't', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' }, cache_control: { type: 'ephemeral', ttl: '5m' } }, { type: 'text', text: 'q' }] }],
+  });
+  assert.deepEqual(r.messages[0], { role: 'system', content: [{ type: 'text', text: 'S', cache: { ttl: '1h' } }] });
+  assert.deepEqual(r.messages[1], { role: 'user', content: [{ type: 'image', url: 'https://x/y.png', cache: { ttl: '5m' } }, { type: 'text', text: 'q' }] });
+  assert.deepEqual(r.tools, [{ name: 't', parameters: { type: 'object' }, cache: {} }]);
+  assert.throws(() => decodeMessagesRequest({ ...base, system: [{ type: 'text', text: 'S', cache_control: { type: 'ephemeral', ttl: '2h' } }] }), (e: unknown) => (e as { param?: string }).param === 'system[0].cache_control.ttl');
 });
 
 test('a tool-use conversation: thinking, text, tool_use, then tool_results in order and the next text', () => {

@@ -8,8 +8,10 @@
 // - an assistant turn → one assistant message: thinking blocks → `reasoning`, text → content,
 //   tool_use → toolCalls with the input JSON-stringified;
 // - images: base64 source → data: URL, url source → the URL; anything the canonical model does not
-//   describe (document, file sources, server tool blocks) → an opaque part, refused on other wires.
-import type { ChatMessage, ChatRequest, ContentPart, ReasoningBlock, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../core/chat.js';
+//   describe (document, file sources, server tool blocks) → an opaque part, refused on other wires;
+// - `cache_control` on system, text and image blocks and on tools → the canonical `cache`
+//   breakpoint, so wires with explicit caching (Bedrock) keep the client's breakpoints (C1).
+import type { CacheBreakpoint, ChatMessage, ChatRequest, ContentPart, ReasoningBlock, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../../core/chat.js';
 import { InvalidRequestError } from '../../core/errors.js';
 import { deepFreeze } from '../../core/freeze.js';
 import { fail, isObject, optBool, optInt, optNumber, optString, requireString, type Json } from '../field-checks.js';
@@ -81,7 +83,7 @@ function decodeSystem(v: unknown): ChatMessage[] {
     const p = `system[${i}]`;
     if (!isObject(b)) fail(p, 'a text block', b);
     if (b['type'] !== 'text') throw new InvalidRequestError(`Invalid value for '${p}.type': system blocks must be text, got ${JSON.stringify(b['type']) ?? 'nothing'}`, `${p}.type`);
-    return { type: 'text', text: requireText(b, p) };
+    return { type: 'text', text: requireText(b, p), ...cacheOf(b, p) };
   });
   return content.length === 0 ? [] : [{ role: 'system', content }];
 }
@@ -173,18 +175,29 @@ function assistantMessage(blocks: readonly unknown[], path: string): ChatMessage
   };
 }
 
+/** `cache_control: {type: "ephemeral", ttl?}` → the canonical breakpoint (as a spreadable field). */
+function cacheOf(b: Json, p: string): { cache?: CacheBreakpoint } {
+  const cc = b['cache_control'];
+  if (cc === undefined || cc === null) return {};
+  if (!isObject(cc) || cc['type'] !== 'ephemeral') fail(`${p}.cache_control`, '{type: "ephemeral", ttl?: "5m" | "1h"}', cc);
+  const ttl = cc['ttl'];
+  if (ttl === undefined || ttl === null) return { cache: {} };
+  if (ttl !== '5m' && ttl !== '1h') fail(`${p}.cache_control.ttl`, '"5m" or "1h"', ttl);
+  return { cache: { ttl } };
+}
+
 function decodePart(b: Json, p: string): ContentPart {
   const type = b['type'];
-  if (type === 'text') return { type: 'text', text: requireText(b, p) };
+  if (type === 'text') return { type: 'text', text: requireText(b, p), ...cacheOf(b, p) };
   if (type === 'image') {
     const s = b['source'];
     if (!isObject(s)) fail(`${p}.source`, 'an image source object', s);
     if (s['type'] === 'base64') {
       const mediaType = requireString(s, 'media_type', `${p}.source.media_type`);
       const data = requireString(s, 'data', `${p}.source.data`);
-      return { type: 'image', url: `data:${mediaType};base64,${data}` };
+      return { type: 'image', url: `data:${mediaType};base64,${data}`, ...cacheOf(b, p) };
     }
-    if (s['type'] === 'url') return { type: 'image', url: requireString(s, 'url', `${p}.source.url`) };
+    if (s['type'] === 'url') return { type: 'image', url: requireString(s, 'url', `${p}.source.url`), ...cacheOf(b, p) };
     if (typeof s['type'] !== 'string') fail(`${p}.source.type`, '"base64", "url" or "file"', s['type']);
     // file sources (Files API ids) only mean something to Anthropic.
     return { type: 'opaque', wireType: `image.source.${s['type']}` };
@@ -223,7 +236,7 @@ function decodeTools(v: unknown): { tools: ToolDefinition[] | undefined; opaqueT
     if (!isObject(schema)) fail(`${p}.input_schema`, 'a JSON Schema object', schema);
     const description = optString(t, 'description', `${p}.description`);
     const strict = optBool(t, 'strict', `${p}.strict`);
-    tools.push({ name, ...(description !== undefined ? { description } : {}), parameters: schema, ...(strict !== undefined ? { strict } : {}) });
+    tools.push({ name, ...(description !== undefined ? { description } : {}), parameters: schema, ...(strict !== undefined ? { strict } : {}), ...cacheOf(t, p) });
   });
   return { tools, opaqueTools };
 }
