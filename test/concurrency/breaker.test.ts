@@ -1,7 +1,7 @@
 // R2 under real concurrency: 50 requests at once against a deployment that fails every call. The
 // calls it receives are bounded by what was already in flight when the breaker opened, plus the
 // half-open probes — in one process (memory state) and across two processes sharing Redis, where
-// the second replica, which never called the deployment, sees the breaker open within a second.
+// the second replica, which had just seen the deployment healthy, sees the breaker open within a second.
 // The same bounds hold for a breaker opened by its failure rate rather than by consecutive failures.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,9 @@ import { ADMIN_KEY, KEY } from '../helpers/harness.js';
 import { redisMissing, startRedis } from '../helpers/services.js';
 
 const WAVE = 50;
-const COOLDOWN_MS = 2_000;
+const COOLDOWN_MS = 3_000;
+/** How long a replica trusts a closed breaker it saw without asking the store again (inference.ts). */
+const FRESH_MS = 1_000;
 
 /** Consecutive failures (one is enough), or a failure rate that 100 consecutive failures never reach. */
 const CONSECUTIVE = `{ failures: 1, cooldown: ${COOLDOWN_MS}ms }`;
@@ -70,13 +72,22 @@ async function reset(mockUrl: string): Promise<void> {
   await fetch(`${mockUrl}/_mock/reset`, { method: 'POST' });
 }
 
-/** The bound, phase by phase: all in flight → exactly WAVE calls; open → none; after cooldown → one probe. */
-async function proveBound(mockUrl: string, first: readonly string[], later: readonly string[]): Promise<void> {
+/**
+ * The bound, phase by phase: all in flight → exactly WAVE calls; open → none; after cooldown → one
+ * probe. `warm`: the later replica first serves a call itself, so it holds the breaker as closed and
+ * fresh when another replica opens it — and must see it open within a second all the same.
+ */
+async function proveBound(mockUrl: string, first: readonly string[], later: readonly string[], warm = false): Promise<void> {
+  if (warm) {
+    const ok = await fetch(`${later[0]}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }) });
+    assert.equal(ok.status, 200);
+  }
   await reset(mockUrl);
   const w1 = await wave(first, WAVE, `w1-${Date.now()}`);
   assert.ok(w1.every((s) => s === 503), `wave 1 statuses ${[...new Set(w1)]}`);
   // Each failing request's retry asked the store after recording its own failure: it saw the breaker open.
   assert.equal(await received(mockUrl), WAVE, 'only the calls already in flight reached the deployment');
+  if (warm) await sleep(FRESH_MS + 100);
   await proveOpenBound(mockUrl, first, later);
 }
 
@@ -140,12 +151,13 @@ describe('R2: breaker bounds under 50 concurrent requests', () => {
   });
   after(async () => redis?.stop());
 
-  test('two processes sharing Redis: the replica that never called sees the open breaker', { skip }, async () => {
+  test('two processes sharing Redis: the other replica, which had just seen it healthy, sees the open breaker within a second', { skip }, async () => {
     const mock = await startMock({ port: 0 });
     const gs = await startGateways(2, mock.url, redis!.url);
     try {
-      // Wave 1 only through the first replica; waves 2 and 3 only through the second.
-      await proveBound(mock.url, [gs[0]!.url], [gs[1]!.url]);
+      // Wave 1 only through the first replica; waves 2 and 3 only through the second, which had
+      // just seen the deployment healthy: it sees the breaker open within a second.
+      await proveBound(mock.url, [gs[0]!.url], [gs[1]!.url], true);
     } finally {
       for (const g of gs) g.child.kill('SIGTERM');
       await Promise.all(gs.map((g) => g.exited));
