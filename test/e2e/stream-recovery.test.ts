@@ -24,6 +24,7 @@ governance: { spool_path: ${join(mkdtempSync(join(tmpdir(), 'tg-recovery-')), 's
 providers:
   sim: { type: openai-compatible, base_url: ${mockUrl}/v1, breaker: { failures: 1000 } }
   claude: { type: anthropic, base_url: ${mockUrl}/v1, api_key: sk-ant-simulated, breaker: { failures: 1000 } }
+  hung: { type: openai-compatible, base_url: ${mockUrl}/v1, timeouts: { idle: 400ms }, breaker: { failures: 1000 } }
 models:
   resumable:
     stream_recovery: continue
@@ -39,6 +40,15 @@ models:
   claude-resumable:
     stream_recovery: continue
     deployments: [ { provider: claude, model: claude-opus-4-1 } ]
+    fallbacks: [claude-group]
+  resumable-twice:
+    stream_recovery: continue
+    deployments: [ { provider: sim, model: model-t } ]
+    fallbacks: [claude-hop, claude-group]
+  claude-hop: { deployments: [ { provider: claude, model: claude-haiku-4-5 } ] }
+  resumable-hung:
+    stream_recovery: continue
+    deployments: [ { provider: hung, model: model-h } ]
     fallbacks: [claude-group]
 pricing:
   model-a: { input: 0, output: 1 }
@@ -217,4 +227,50 @@ test('R3: the Anthropic wire says the switch in its own event, before message_de
   const names = [...raw.matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
   assert.deepEqual(names.slice(-3), ['tollgate_stream_recovery', 'message_delta', 'message_stop']);
   assert.ok(!names.includes('error'));
+});
+
+test('R3: a retryable upstream error event mid-stream (Anthropic overloaded) is continued like a cut', async () => {
+  await fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model: 'claude-opus-4-1' }, faults: { error_after: 2 }, times: 1 }) });
+  const client = new Anthropic({ apiKey: KEY, baseURL: h.gateway.url, maxRetries: 0 });
+  const message = await client.messages.stream({ model: 'claude-resumable', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage();
+  assert.equal(message.content.map((b) => (b.type === 'text' ? b.text : '')).join(''), 'Simulated answerSimulated answer from claude-sonnet-4-5: lorem ipsum dolor sit amet consectetur adipiscing elit');
+  assert.equal((await recorded()).length, 2);
+});
+
+test('R3: an upstream error event its provider calls final is not continued: the client gets it', async () => {
+  // OpenAI-wire error frames carry no retryability: the adapter treats them as final, and so does recovery.
+  await fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model: 'model-a' }, faults: { error_after: 2 }, times: 1 }) });
+  const r = await streamChat({ model: 'resumable' });
+  const { data, parsed } = await chunks(r);
+  assert.ok(!data.includes('[DONE]'));
+  assert.equal(parsed.at(-1)?.error?.code, 'upstream_error');
+  assert.equal((await recorded()).length, 1);
+});
+
+test('R3: a stream that goes silent mid-answer (idle timeout) is continued', async () => {
+  await fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model: 'model-h' }, faults: { stall_after: 2 }, times: 1 }) });
+  const r = await streamChat({ model: 'resumable-hung' });
+  const { data, parsed } = await chunks(r);
+  assert.equal(data.at(-1), '[DONE]');
+  assert.match(text(parsed), /^Simulated answerSimulated answer from claude-sonnet-4-5:/);
+  assert.equal(parsed.find((c) => c.tollgate_stream_recovery)?.tollgate_stream_recovery?.resumed[0]?.after, 'upstream_timeout');
+});
+
+test('R3: a continuation that breaks too is continued again, from the whole answer so far', async () => {
+  await cut('model-t', 3);
+  await cut('claude-haiku-4-5', 2);
+  const r = await streamChat({ model: 'resumable-twice' });
+  const { data, parsed } = await chunks(r);
+  assert.equal(data.at(-1), '[DONE]');
+  assert.equal(text(parsed), 'Simulated answer fromSimulated answerSimulated answer from claude-sonnet-4-5: lorem ipsum dolor sit amet consectetur adipiscing elit');
+  assert.deepEqual(parsed.find((c) => c.tollgate_stream_recovery)?.tollgate_stream_recovery?.resumed.map((x) => [x.from, x.to]), [['sim/model-t', 'claude/claude-haiku-4-5'], ['claude/claude-haiku-4-5', 'claude/claude-sonnet-4-5']]);
+  const calls = await recorded();
+  const last = JSON.parse(calls.at(-1)!.body) as { messages: Array<{ role: string; content: unknown }> };
+  assert.deepEqual(last.messages.map((m) => [m.role, blockText(m.content)]), [['user', 'Tell me a story.'], ['assistant', 'Simulated answer fromSimulated answer']], 'still exactly one assistant prefix');
+  const row = await rowOf(r);
+  assert.deepEqual(row.attempt_details.map((a) => [a.deployment, a.error_code, a.continuation ?? false]), [
+    ['sim/model-t', 'upstream_stream_incomplete', false],
+    ['claude/claude-haiku-4-5', 'upstream_stream_incomplete', true],
+    ['claude/claude-sonnet-4-5', null, true],
+  ]);
 });
