@@ -348,7 +348,7 @@ export class InferencePipeline {
       // bill the output seen, as one token per output chunk, on top of the prompt.
       if (!track.usage && track.outputChunks > 0) track.usage = await partialUsage(request, track.outputChunks);
       const servedPrice = deployment ? priceFor(ctx.config, deployment.model) : undefined;
-      const settled = admission ? await admission.settle(track.usage, deployment) : { costNanos: 0n, usage: track.usage, recorded: false };
+      const settled = admission ? await admission.settle(track.usage, deployment) : { costNanos: 0n, charged: [], usage: track.usage, recorded: false };
       const o: RequestOutcome = {
         requestId: ctx.requestId,
         route: ctx.route,
@@ -366,7 +366,7 @@ export class InferencePipeline {
         upstreamStatus: track.upstreamStatus,
       };
       recordOutcome(this.deps.metrics, this.deps.logger, o);
-      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && servedPrice === undefined && track.usage !== null, admission?.attribution);
+      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && servedPrice === undefined && track.usage !== null, admission?.attribution, settled.charged);
     }
   }
 }

@@ -4,17 +4,19 @@
 import type { LedgerWriter } from '../storage/ledger-writer.js';
 import type { DeploymentRuntime } from '../config/runtime.js';
 import type { RequestAttribution } from '../policy/request-attribution.js';
+import type { ChargedAttempt } from '../storage/ledger-queries.js';
 import type { RequestContext } from './inference.js';
 import type { RequestOutcome } from './outcome.js';
 
 export interface LedgerSink {
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined): void;
+  /** `charged`: attempts billed besides the one that served (M10), recorded in the row's metadata. */
+  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined, charged?: readonly ChargedAttempt[]): void;
 }
 
 export class StorageLedgerSink implements LedgerSink {
   constructor(private readonly writer: LedgerWriter) {}
 
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined): void {
+  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined, charged: readonly ChargedAttempt[] = []): void {
     const p = ctx.principal;
     this.writer.write({
       request_id: o.requestId,
@@ -44,7 +46,7 @@ export class StorageLedgerSink implements LedgerSink {
       cache_status: 'bypass',
       tags: attribution?.tags ?? [],
       // A row whose model has no known price says so, rather than looking like a free request.
-      ...(unpriced ? { metadata: { unpriced: true } } : {}),
+      ...(unpriced || charged.length > 0 ? { metadata: { ...(unpriced ? { unpriced: true } : {}), ...(charged.length > 0 ? { charged_attempts: charged } : {}) } } : {}),
     });
   }
 }

@@ -12,6 +12,7 @@ import type { Nanos } from '../core/money.js';
 import { ZERO_USAGE, type Usage } from '../core/usage.js';
 import type { DeploymentRuntime, RuntimeConfig } from '../config/runtime.js';
 import type { ActualUsage, CounterStore } from '../state/counter-store.js';
+import type { ChargedAttempt } from '../storage/ledger-queries.js';
 import type { PlannedScope, ScopePlan } from './admission-scopes.js';
 import { usageCost } from './pricing/cost.js';
 import { priceFor } from './pricing/price-lookup.js';
@@ -25,6 +26,8 @@ export interface Charge {
 export interface SettleOutcome {
   /** Every billed attempt together, in nano-dollars (unpriced attempts count 0). */
   readonly costNanos: Nanos;
+  /** The billed attempts before the final one (usually none), for the ledger row's metadata. */
+  readonly charged: readonly ChargedAttempt[];
   /** The token classes of every billed attempt together; null when nothing was billed. */
   readonly usage: Usage | null;
   /** False when the state store could not record it (degraded); the ledger still has the cost. */
@@ -91,11 +94,14 @@ export async function settleReservations(
   cfg: RuntimeConfig,
   plan: ScopePlan,
   reservations: readonly Reservation[],
-  charges: readonly Charge[],
+  prior: readonly Charge[],
+  final: Charge | undefined,
 ): Promise<SettleOutcome> {
+  const charges = final ? [...prior, final] : prior;
   const costNanos = charges.reduce((sum, c) => sum + chargeCost(cfg, c), 0n);
   const usage = charges.length === 0 ? null : charges.reduce((u, c) => addUsage(u, c.usage), ZERO_USAGE);
-  if (reservations.length === 0) return { costNanos, usage, recorded: false };
+  const charged = prior.map((c) => ({ deployment: c.deployment.id, provider: c.deployment.provider.name, cost_nanos: chargeCost(cfg, c).toString() }));
+  if (reservations.length === 0) return { costNanos, charged, usage, recorded: false };
   let recorded = true;
   await Promise.all(
     reservations.map(async (r) => {
@@ -107,5 +113,5 @@ export async function settleReservations(
       }
     }),
   );
-  return { costNanos, usage, recorded };
+  return { costNanos, charged, usage, recorded };
 }

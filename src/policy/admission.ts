@@ -175,7 +175,7 @@ export async function admit(
       return nanosToUsdString(total);
     },
     settle(usage, served) {
-      settled ??= settleReservations(deps.store, deps.onDegraded, cfg, plan, reservations, usage && served ? [...charges, { deployment: served, usage }] : charges);
+      settled ??= settleReservations(deps.store, deps.onDegraded, cfg, plan, reservations, charges, usage && served ? { deployment: served, usage } : undefined);
       return settled;
     },
   };

@@ -189,4 +189,22 @@ export function governanceConformance(get: () => Storage): void {
       await reg.remove(['gw_b']);
       assert.deepEqual(await reg.alive(0), []);
     });
+
+    test('M10: an attempt billed before a fallback counts for the provider that billed it, not the one that served', async () => {
+      const twoAttempts = [
+        { deployment: 'hung/h', status: 200, error_code: 'upstream_timeout', latency_ms: 400 },
+        { deployment: 'backup/b', status: 200, error_code: null, latency_ms: 20 },
+      ];
+      await insertLedgerRecords(get().db, [
+        toLedgerRecord(entry(1, { provider: 'backup', cost_nanos: 1_000n, attempts: twoAttempts, metadata: { charged_attempts: [{ deployment: 'hung/h', provider: 'hung', cost_nanos: '300' }] } })),
+        toLedgerRecord(entry(2, { provider: 'hung', cost_nanos: 50n })),
+        // Retried on the provider that then served: nothing moves.
+        toLedgerRecord(entry(3, { provider: 'backup', cost_nanos: 70n, attempts: twoAttempts, metadata: { charged_attempts: [{ deployment: 'backup/b', provider: 'backup', cost_nanos: '20' }] } })),
+      ]);
+      assert.equal((await sumSpendByScope(get().db, 'provider', 'hung')).cost_nanos, 350n);
+      assert.equal((await sumSpendByScope(get().db, 'provider', 'backup')).cost_nanos, 770n);
+      assert.equal((await sumSpendByScope(get().db, 'provider', 'hung', { from: T0 + 2 })).cost_nanos, 50n);
+      // The key pays for every attempt.
+      assert.equal((await sumSpendByScope(get().db, 'key', 'key-a')).cost_nanos, 1_120n);
+    });
 }

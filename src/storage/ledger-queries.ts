@@ -93,13 +93,54 @@ export async function sumSpendByScope(
     // IntegerColumnsPlugin has made cost_nanos a bigint and the counts numbers on both backends;
     // the conversions below only pin the types.
     return {
-      cost_nanos: BigInt(row.cost_nanos),
+      cost_nanos: BigInt(row.cost_nanos) + (scope === 'provider' ? await chargedAttemptShift(db, id, range) : 0n),
       requests: Number(row.requests),
       input_tokens: Number(row.input_tokens),
       output_tokens: Number(row.output_tokens),
     };
   } catch (err) {
     throw toStorageError(err, `summing spend for ${scope} '${id}'`);
+  }
+}
+
+/** An attempt a request was billed for besides the one that served it (metadata.charged_attempts). */
+export interface ChargedAttempt {
+  readonly deployment: string;
+  readonly provider: string;
+  /** Decimal nano-dollars. */
+  readonly cost_nanos: string;
+}
+
+/**
+ * A row's cost covers every billed attempt, and its `provider` is the one that served. An attempt
+ * that a provider billed before a fallback (M10) belongs to that provider: it is moved from the
+ * serving provider's sum to its own. Only rows with several attempts can carry one, so the scan is
+ * narrowed by the database to those.
+ */
+async function chargedAttemptShift(db: Kysely<Database>, provider: string, range: SpendRange): Promise<bigint> {
+  let query = db
+    .selectFrom('ledger')
+    .select(['provider', 'metadata'])
+    .where('attempts', '>', 1)
+    .where(sql<boolean>`metadata like ${'%charged_attempts%'}`);
+  if (range.from !== undefined) query = query.where('created_at', '>=', range.from);
+  if (range.to !== undefined) query = query.where('created_at', '<', range.to);
+  let shift = 0n;
+  for (const row of await query.execute()) {
+    for (const c of chargedAttemptsOf(row.metadata)) {
+      if (c.provider === provider && row.provider !== provider) shift += BigInt(c.cost_nanos);
+      else if (c.provider !== provider && row.provider === provider) shift -= BigInt(c.cost_nanos);
+    }
+  }
+  return shift;
+}
+
+function chargedAttemptsOf(metadata: string): readonly ChargedAttempt[] {
+  try {
+    const v = (JSON.parse(metadata) as { charged_attempts?: unknown }).charged_attempts;
+    return Array.isArray(v) ? v.filter((c): c is ChargedAttempt => typeof c === 'object' && c !== null && typeof (c as ChargedAttempt).provider === 'string' && /^\d+$/.test(String((c as ChargedAttempt).cost_nanos))) : [];
+  } catch {
+    return [];
   }
 }
 

@@ -5,7 +5,7 @@ import { ADMIN_KEY, KEY } from './harness.js';
 export const INPUT_NANOS_PER_TOKEN = 100_000n;
 export const OUTPUT_NANOS_PER_TOKEN = 200_000n;
 
-export function governedConfig(o: { mockUrl: string; spoolPath: string; stateUrl?: string; storageUrl?: string; port?: number; keys?: string; extra?: string; failOpen?: boolean }): string {
+export function governedConfig(o: { mockUrl: string; spoolPath: string; stateUrl?: string; storageUrl?: string; port?: number; keys?: string; extra?: string; failOpen?: boolean; models?: string; pricing?: string; governance?: string }): string {
   return `
 server: { port: ${o.port ?? 0}, host: 127.0.0.1, admin_key: ${ADMIN_KEY}, watch_config: false }
 logging: { level: warn }
@@ -14,15 +14,18 @@ state: { url: "${o.stateUrl ?? 'memory://'}" }
 governance:
   spool_path: ${o.spoolPath}
   on_state_unavailable: ${o.failOpen ? 'open' : 'closed'}
+${o.governance ?? ''}
 providers:
   sim: { type: openai-compatible, base_url: ${o.mockUrl}/v1, forward_headers: [x-mock-*] }
 pricing:
   sim-model-1: { input: 100, output: 200, max_output_tokens: 64 }
+${o.pricing ?? ''}
 models:
   chat:
     deployments: [ { provider: sim, model: sim-model-1 } ]
   unpriced:
     deployments: [ { provider: sim, model: sim-unpriced } ]
+${o.models ?? ''}
 orgs:
   - { name: acme }
 teams:
@@ -60,4 +63,44 @@ export async function fire(total: number, concurrency: number, send: (i: number)
     }),
   );
   return out;
+}
+
+export interface HeldBurst {
+  /** Every response, once the burst was released. */
+  readonly results: Array<{ status: number; body: string; headers: Headers }>;
+}
+
+/**
+ * A deterministic race (TESTING.md): fires `total` requests at once; every admitted one waits at
+ * the simulator's barrier `id` while the refused ones come back. Once every request is either back
+ * or waiting, one extra request (`release`, from a key no limit applies to) fills the barrier and
+ * lets the admitted ones finish together. So no admitted request settles before the last admission
+ * decision: a limit that only counted settled usage (M2) would admit them all.
+ */
+export async function heldBurst(o: {
+  mockUrl: string;
+  total: number;
+  id: string;
+  /** Sends request i with the barrier headers given. */
+  send: (i: number, barrier: Record<string, string>) => Promise<Response>;
+  release: (barrier: Record<string, string>) => Promise<Response>;
+  /** How many the limit should admit: the barrier holds that many, plus the release. */
+  expectAdmitted: number;
+}): Promise<HeldBurst> {
+  const barrier = { 'x-mock-barrier': String(o.expectAdmitted + 1), 'x-mock-barrier-id': o.id, 'x-mock-barrier-timeout-ms': '10000' };
+  let back = 0;
+  const pending = Array.from({ length: o.total }, async (_, i) => {
+    const res = await o.send(i, barrier);
+    const r = { status: res.status, body: await res.text(), headers: res.headers };
+    back++;
+    return r;
+  });
+  const waiting = async () => ((await (await fetch(`${o.mockUrl}/_mock/barriers?id=${o.id}`)).json()) as { waiting: number }).waiting;
+  // Bounded wait: a gateway that admits more than expected releases the barrier early, and the
+  // counts below then show it.
+  for (let t = 0; t < 400 && back + (await waiting()) < o.total; t++) await new Promise((r) => setTimeout(r, 25));
+  const released = o.release(barrier).then(async (r) => r.text());
+  const results = await Promise.all(pending);
+  await released;
+  return { results };
 }
