@@ -39,6 +39,7 @@ for (const row of ROWS) {
         .create({ model: row.group, max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there' }] })
         .withResponse();
       assert.equal(data.object, 'chat.completion');
+      assert.ok(data.id !== '' && data.model !== '', 'an id and a model even where the provider sends none (Bedrock, Cohere)');
       assert.match(data.choices[0]?.message.content ?? '', /^Simulated answer from /);
       assert.equal(data.choices[0]?.finish_reason, 'stop');
       assert.equal(response.headers.get('x-tollgate-deployment'), row.deployment);

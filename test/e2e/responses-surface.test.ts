@@ -96,6 +96,11 @@ for (const row of ROWS) {
       assert.deepEqual([usage.input_tokens, usage.output_tokens], billed);
       const ledger = await ledgerRow(h.gateway.url, row.group, res.headers.get('x-tollgate-request-id') ?? '', ADMIN_KEY);
       assert.deepEqual([Boolean(ledger.stream), BigInt(ledger.cost_nanos)], [true, costNanosAt(...billed)]);
+
+      // The same through the SDK: responses.create({stream: true}) yields the events in order.
+      const types: string[] = [];
+      for await (const e of await client.responses.create({ model: row.group, input: 'Stream to me', stream: true })) types.push(e.type);
+      assert.deepEqual([types[0], types.at(-1)], ['response.created', 'response.completed']);
     });
 
     test('R5: parallel function calls streamed through the SDK stay apart, each with its own call id', async () => {
