@@ -16,6 +16,7 @@ import { AllAttemptsFailedError, failedAttempt, type FailedAttempt, type Skipped
 import { decideNextStep, parseRetryAfterMs, RetryBudget } from '../router/retry-policy.js';
 import { isTargetRefusal, planExhausted, refusalSkip } from '../router/plan-exhausted.js';
 import { targetFit } from '../router/target-fit.js';
+import { HeadroomTracker } from '../router/headroom.js';
 import { affinityKey } from '../router/affinity.js';
 import { LatencyTracker } from '../router/latency-tracker.js';
 import { RoundRobinCursors } from '../router/strategies/round-robin.js';
@@ -94,6 +95,8 @@ export class InferencePipeline {
   readonly #cursors = new RoundRobinCursors();
   /** Retries may be at most 20 % of the last 10 s of requests (at least 3 per second). */
   readonly #retryBudget = new RetryBudget();
+  /** Deployments that answered 429 lately: prompt-cache affinity yields to them (C3). */
+  readonly #headroom = new HeadroomTracker();
   /** Last breaker state seen per deployment (for planning, and to skip the store when fresh). */
   readonly #breakers = new Map<string, { state: BreakerStateName; failures: number; at: number; openUntil: number | null }>();
 
@@ -210,7 +213,7 @@ export class InferencePipeline {
       const plan = planAttempts({
         group,
         resolveGroup: (n) => ctx.config.models.get(n),
-        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#plannedBreakerState(id), this.#latency),
+        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#plannedBreakerState(id), this.#latency, (id) => this.#headroom.has(id)),
         random: Math.random,
         cursors: this.#cursors,
         hints: routingHints(ctx.clientHeaders),
@@ -314,7 +317,9 @@ export class InferencePipeline {
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0, ...cont?.takeAttemptMark() });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).
-            if (e.retryable) await this.#recordOutcome(d, false, hintMs ?? (e.retryAfterSeconds === undefined ? undefined : e.retryAfterSeconds * 1000));
+            const cooldownMs = hintMs ?? (e.retryAfterSeconds === undefined ? undefined : e.retryAfterSeconds * 1000);
+            if (e.retryable) await this.#recordOutcome(d, false, cooldownMs);
+            if (e.status === 429) this.#headroom.exhausted(d.id, cooldownMs);
             // Retries are capped at a share of recent traffic, so a failing provider cannot cause a storm.
             const step = decideNextStep({ err: e, sameTargetRetries: same, hasNextTarget: i + 1 < plan.attempts.length, hintMs, remainingMs: deadline - performance.now(), acquireBudget: () => this.#retryBudget.tryAcquire() });
             if (step.action === 'retry_same') {

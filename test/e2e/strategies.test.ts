@@ -27,6 +27,7 @@ models:
   quick: { strategy: least-latency, deployments: [ { provider: sim, model: l-slow }, { provider: sim, model: l-fast } ] }
   pool: { strategy: weighted, deployments: [ { provider: sim, model: pc-1 }, { provider: sim, model: pc-2 }, { provider: sim, model: pc-3 } ] }
   solo: { deployments: [ { provider: sim, model: pc-solo } ] }
+  sticky-h: { deployments: [ { provider: sim, model: h-1 }, { provider: sim, model: h-2 }, { provider: sim, model: h-3 } ] }
 keys:
   - { name: test, key: ${KEY} }
 `,
@@ -76,6 +77,29 @@ test('C3: requests sharing a prompt_cache_key stick to one deployment; different
 });
 
 const rule = (model: string, faults: Record<string, unknown>) => fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model }, faults }) });
+
+test('C3: affinity yields at once to a pinned deployment out of rate-limit headroom, and only its keys move', async () => {
+  const send = async (key: string) => {
+    const r = await fetch(`${h.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: JSON.stringify({ model: 'sticky-h', prompt_cache_key: key, messages: [{ role: 'user', content: 'x' }] }) });
+    await r.text();
+    return { deployment: r.headers.get('x-tollgate-deployment')!, attempts: r.headers.get('x-tollgate-attempts') };
+  };
+  const pinned = (await send('conv-h')).deployment;
+  // A key pinned elsewhere, to show it does not move.
+  let other = 'conv-0';
+  for (let i = 1; (await send(other)).deployment === pinned; i++) other = `conv-${i}`;
+  const otherHome = (await send(other)).deployment;
+  await fetch(`${h.mockUrl}/_mock/faults`, { method: 'POST', body: JSON.stringify({ match: { model: pinned.split('/')[1] }, faults: { status: 429, retry_after: '30' }, times: 1 }) });
+  const hit = await send('conv-h');
+  assert.equal(hit.attempts, '2', 'the pinned deployment answered 429; the next one served');
+  const before = ((await (await fetch(`${h.mockUrl}/_mock/stats`)).json()) as { received: number }).received;
+  const after = [];
+  for (let i = 0; i < 5; i++) after.push(await send('conv-h'));
+  assert.ok(after.every((x) => x.deployment !== pinned && x.attempts === '1'), `the key went straight elsewhere: ${JSON.stringify(after)}`);
+  assert.equal(new Set(after.map((x) => x.deployment)).size, 1, 'and stays on one deployment');
+  assert.equal(((await (await fetch(`${h.mockUrl}/_mock/stats`)).json()) as { received: number }).received - before, 5, 'no call went to the rate-limited one first');
+  assert.equal((await send(other)).deployment, otherHome, 'keys pinned elsewhere did not move');
+});
 
 test('least-busy: a burst planned at once is split evenly by calls in flight', async () => {
   await rule('b-1', { latency_ms: 300 });
