@@ -4,8 +4,9 @@
 //      call is in the log line and the ledger row.
 // R2 — Retry-After as seconds, as an HTTP date and as retry-after-ms: waited out before a retry, and
 //      taken as the breaker's cooldown (which only a longer hint lengthens).
-// R3/R4 — an image survives OpenAI → Anthropic and OpenAI → Gemini fallbacks byte for byte, and no
-//      body reaching a fallback holds anything the client did not send.
+// R3/R4 — an image survives OpenAI → Anthropic and OpenAI → Gemini fallbacks byte for byte, tool
+//      definitions arrive exactly as defined, and no body reaching a fallback holds anything the
+//      client did not send.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -208,3 +209,20 @@ for (const [group, wire, fallbackPath] of [
     assert.equal(JSON.stringify(fallback).split(JSON.stringify(SYSTEM)).length, 2, 'exactly once — none added');
   });
 }
+
+test('R4: tools reach Anthropic and Gemini fallbacks exactly as the client defined them', async () => {
+  const tool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string', description: 'City name' } }, required: ['city'], additionalProperties: false } };
+  for (const [group, first] of [['img-to-claude', 'img-a'], ['img-to-gemini', 'img-b']] as const) {
+    await fetch(`${h.mockUrl}/_mock/reset`, { method: 'POST' });
+    await fault(first, { status: 503 });
+    const r = await post({ model: group, max_tokens: 20, tools: [{ type: 'function', function: tool }], messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    assert.equal(r.status, 200, await r.clone().text());
+    const calls = await recorded();
+    assert.equal(calls.length, 2);
+    const sent = JSON.parse(calls[0]!.body) as { tools: unknown };
+    assert.deepEqual(sent.tools, [{ type: 'function', function: tool }], 'the same-wire attempt: as sent');
+    const fb = JSON.parse(calls[1]!.body) as { tools: Array<Record<string, unknown>> };
+    if (group === 'img-to-claude') assert.deepEqual(fb.tools, [{ name: tool.name, description: tool.description, input_schema: tool.parameters }]);
+    else assert.deepEqual(fb.tools, [{ functionDeclarations: [{ name: tool.name, description: tool.description, parametersJsonSchema: tool.parameters }] }]);
+  }
+});
