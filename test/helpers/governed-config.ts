@@ -5,7 +5,7 @@ import { ADMIN_KEY, KEY } from './harness.js';
 export const INPUT_NANOS_PER_TOKEN = 100_000n;
 export const OUTPUT_NANOS_PER_TOKEN = 200_000n;
 
-export function governedConfig(o: { mockUrl: string; spoolPath: string; stateUrl?: string; storageUrl?: string; port?: number; keys?: string; extra?: string; failOpen?: boolean; models?: string; pricing?: string; governance?: string }): string {
+export function governedConfig(o: { mockUrl: string; spoolPath: string; stateUrl?: string; storageUrl?: string; port?: number; keys?: string; extra?: string; failOpen?: boolean; models?: string; pricing?: string; governance?: string; providers?: string }): string {
   return `
 server: { port: ${o.port ?? 0}, host: 127.0.0.1, admin_key: ${ADMIN_KEY}, watch_config: false }
 logging: { level: warn }
@@ -17,6 +17,7 @@ governance:
 ${o.governance ?? ''}
 providers:
   sim: { type: openai-compatible, base_url: ${o.mockUrl}/v1, forward_headers: [x-mock-*] }
+${o.providers ?? ''}
 pricing:
   sim-model-1: { input: 100, output: 200, max_output_tokens: 64 }
 ${o.pricing ?? ''}
