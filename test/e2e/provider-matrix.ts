@@ -62,8 +62,8 @@ export const EMBEDDING_ROWS: readonly EmbeddingsRow[] = [
   { name: 'mistral', group: 'e-mistral', deployment: 'mi/mistral-embed', path: '/mistral/v1/embeddings', reportsTokens: true },
 ];
 
-/** Every row's price: $1 per 1M input tokens, $2 per 1M output tokens. */
-export const PRICE = { input: 1, output: 2 } as const;
+/** Every row's price per 1M tokens: input $1, output $2, cached input $0.5, cache write $4. */
+export const PRICE = { input: 1, output: 2, cached_input: 0.5, cache_write: 4 } as const;
 
 function providers(mockUrl: string): string {
   const common = '    forward_headers: [x-mock-*]\n    breaker: { failures: 1000 }\n';
@@ -100,7 +100,8 @@ function groups(): string {
 
 function pricing(): string {
   const models = new Set([...ROWS.map((r) => r.model), ...EMBEDDING_ROWS.map((r) => r.deployment.split('/').slice(1).join('/'))]);
-  return `pricing:\n${[...models].map((m) => `  "${m}": { input: ${PRICE.input}, output: ${PRICE.output} }\n`).join('')}`;
+  const price = `{ input: ${PRICE.input}, output: ${PRICE.output}, cached_input: ${PRICE.cached_input}, cache_write: ${PRICE.cache_write} }`;
+  return `pricing:\n${[...models].map((m) => `  "${m}": ${price}\n`).join('')}`;
 }
 
 /**
@@ -159,12 +160,22 @@ export async function ledgerRow(gatewayUrl: string, group: string, requestId: st
 }
 
 /** The simulator's bill for one upstream model so far. */
-export async function billOf(mockUrl: string, model: string): Promise<{ prompt_tokens: number; completion_tokens: number }> {
-  const s = (await (await fetch(`${mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, { prompt_tokens: number; completion_tokens: number }> };
-  return s.by_model[model] ?? { prompt_tokens: 0, completion_tokens: 0 };
+export interface Bill {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly cached_tokens: number;
 }
 
-/** Nano-dollars for these tokens at the matrix price (exact: whole nano-dollars per token). */
-export function costNanosAt(prompt: number, completion: number): bigint {
-  return BigInt(prompt * PRICE.input * 1000 + completion * PRICE.output * 1000);
+export async function billOf(mockUrl: string, model: string): Promise<Bill> {
+  const s = (await (await fetch(`${mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, Bill> };
+  return s.by_model[model] ?? { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 };
+}
+
+/**
+ * Nano-dollars for these tokens at the matrix price (exact: whole nano-dollars per token); `cached`
+ * and `written` are the parts of `prompt` read from and written to the provider's cache.
+ */
+export function costNanosAt(prompt: number, completion: number, cached = 0, written = 0): bigint {
+  const uncached = prompt - cached - written;
+  return BigInt(uncached * PRICE.input * 1000 + cached * PRICE.cached_input * 1000 + written * PRICE.cache_write * 1000 + completion * PRICE.output * 1000);
 }

@@ -56,6 +56,23 @@ for (const row of ROWS) {
       assert.equal(response.headers.get('x-tollgate-cost-usd'), usd(billed.prompt, billed.completion));
     });
 
+    test('M6: cached reads and cache writes are normalised into the prompt and priced per token class, exactly', async () => {
+      const before = await bill(h.mockUrl, row.model);
+      const { data, response } = await client.chat.completions
+        .create({ model: row.group, max_tokens: 64, messages: [{ role: 'user', content: 'A prompt long enough to have a cached prefix' }] }, { headers: { 'x-mock-cached-tokens': '3', 'x-mock-cache-write-tokens': '2' } })
+        .withResponse();
+      const after = await bill(h.mockUrl, row.model);
+      const prompt = after.prompt_tokens - before.prompt_tokens;
+      const cached = after.cached_tokens - before.cached_tokens;
+      assert.equal(cached, 3);
+      const u = data.usage as OpenAI.CompletionUsage & { prompt_tokens_details: { cached_tokens: number; cache_write_tokens?: number } };
+      // Only the wires that report cache writes (Anthropic, Bedrock) have any.
+      const written = u.prompt_tokens_details.cache_write_tokens ?? 0;
+      assert.equal(written, row.wire === 'anthropic' || row.wire === 'bedrock' ? 2 : 0);
+      assert.deepEqual([u.prompt_tokens, u.prompt_tokens_details.cached_tokens, u.completion_tokens], [prompt, cached, after.completion_tokens - before.completion_tokens], 'cached tokens inside the prompt, as OpenAI counts them');
+      assert.equal(response.headers.get('x-tollgate-cost-usd'), nanosToUsdString(costNanosAt(prompt, u.completion_tokens, cached, written)));
+    });
+
     test('tools reach the provider in its own shape; parallel calls come back with distinct ids; results go back', async () => {
       const first = await client.chat.completions.create(
         { model: row.group, max_tokens: 200, messages: [{ role: 'user', content: 'Weather and time in Paris?' }], tools: TOOLS },
