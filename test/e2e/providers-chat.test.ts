@@ -73,6 +73,19 @@ for (const row of ROWS) {
       assert.equal(response.headers.get('x-tollgate-cost-usd'), nanosToUsdString(costNanosAt(prompt, u.completion_tokens, cached, written)));
     });
 
+    test('an answer cut by the output cap says so on every surface: length, max_tokens, incomplete, MAX_TOKENS', async () => {
+      const post = async (path: string, body: unknown): Promise<Record<string, unknown>> =>
+        (await (await fetch(`${h.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'x-goog-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+      const chat = await post('/v1/chat/completions', { model: row.group, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] });
+      assert.equal((chat['choices'] as Array<{ finish_reason: string }>)[0]?.finish_reason, 'length');
+      const msg = await post('/v1/messages', { model: row.group, max_tokens: 3, messages: [{ role: 'user', content: 'x' }] });
+      assert.equal(msg['stop_reason'], 'max_tokens');
+      const resp = await post('/v1/responses', { model: row.group, max_output_tokens: 3, input: 'x' });
+      assert.deepEqual([resp['status'], (resp['incomplete_details'] as { reason: string }).reason], ['incomplete', 'max_output_tokens']);
+      const gem = await post(`/v1beta/models/${row.group}:generateContent`, { contents: [{ role: 'user', parts: [{ text: 'x' }] }], generationConfig: { maxOutputTokens: 3 } });
+      assert.equal((gem['candidates'] as Array<{ finishReason: string }>)[0]?.finishReason, 'MAX_TOKENS');
+    });
+
     test('tools reach the provider in its own shape; parallel calls come back with distinct ids; results go back', async () => {
       const first = await client.chat.completions.create(
         { model: row.group, max_tokens: 200, messages: [{ role: 'user', content: 'Weather and time in Paris?' }], tools: TOOLS },
