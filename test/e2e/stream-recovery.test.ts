@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { sseData } from '../../src/mock/raw-http.js';
 import { foreignStrings, WIRE_VOCABULARY } from '../helpers/foreign-strings.js';
 import { ADMIN_KEY, KEY, startHarness, type Harness } from '../helpers/harness.js';
@@ -273,4 +274,32 @@ test('R3: a continuation that breaks too is continued again, from the whole answ
     ['claude/claude-haiku-4-5', 'upstream_stream_incomplete', true],
     ['claude/claude-sonnet-4-5', null, true],
   ]);
+});
+
+test('R3: Responses and Gemini-native clients’ streams are continued too, each wire saying so its own way', async () => {
+  const full = 'Simulated answer fromSimulated answer from claude-sonnet-4-5: lorem ipsum dolor sit amet consectetur adipiscing elit';
+  await cut('model-a', 3);
+  const client = new OpenAI({ apiKey: KEY, baseURL: `${h.gateway.url}/v1`, maxRetries: 0 });
+  const types: string[] = [];
+  let answer = '';
+  for await (const ev of await client.responses.create({ model: 'resumable', input: 'Tell me a story.', stream: true })) {
+    types.push(ev.type);
+    if (ev.type === 'response.output_text.delta') answer += ev.delta;
+  }
+  assert.equal(answer, full);
+  assert.deepEqual(types.slice(-2), ['tollgate.stream_recovery', 'response.completed']);
+  assert.equal(types.filter((t) => t === 'response.created').length, 1);
+
+  await cut('model-a', 3);
+  const r = await fetch(`${h.gateway.url}/v1beta/models/resumable:streamGenerateContent?alt=sse`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Tell me a story.' }] }] }),
+  });
+  // Gemini frames end in CRLF pairs, as Google's servers send them.
+  const frames = (await r.text()).split(/\r\n\r\n/).filter((f) => f.startsWith('data: ')).map((f) => f.slice('data: '.length));
+  const events = frames.map((d) => JSON.parse(d) as { candidates?: Array<{ content: { parts: Array<{ text?: string }> }; finishReason?: string }>; tollgateStreamRecovery?: { resumed: unknown[] } });
+  assert.equal(events.flatMap((e) => e.candidates ?? []).flatMap((c) => c.content.parts.map((p) => p.text ?? '')).join(''), full);
+  assert.equal(events.filter((e) => e.tollgateStreamRecovery).length, 1);
+  assert.equal(events.at(-1)?.candidates?.[0]?.finishReason, 'STOP');
 });
