@@ -139,7 +139,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   });
   if (initial.server.watchConfig) holder.watchFile();
 
-  const server = new GatewayServer({ config: holder, pipeline, metrics, logger, readiness, admin: { state, storage, ledger, keys: keyRepo }, keys });
+  const server = new GatewayServer({ config: holder, pipeline, metrics, logger, readiness, admin: { state, storage, ledger, keys: keyRepo, directory: keys }, keys });
   const addr: AddressInfo = await server.listen(opts.port ?? initial.server.port, opts.host ?? initial.server.host);
   const host = addr.address === '0.0.0.0' || addr.address === '::' ? '127.0.0.1' : addr.address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;

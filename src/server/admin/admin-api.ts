@@ -37,6 +37,11 @@ export interface AdminDeps {
   readonly storage: Storage;
   readonly ledger: LedgerWriter;
   readonly keys: KeyRepository;
+  /**
+   * This replica's cache of keys and entities: refreshed right after a write here, so a revocation
+   * or a new limit applies on this replica at once (the others see it at their next poll, < 1 s).
+   */
+  readonly directory?: { refresh(): Promise<void> };
 }
 
 export interface AdminRequest {
@@ -78,10 +83,16 @@ export async function handleAdmin(route: AdminRoute, cfg: RuntimeConfig, headers
     case 'admin-reconcile':
       return reconcile(cfg, deps, reposOf(deps));
     case 'admin-keys':
-      return handleKeys(req.method, req.id, req.body, cfg, reposOf(deps), deps);
+      return refreshedAfterWrite(req.method, deps, await handleKeys(req.method, req.id, req.body, cfg, reposOf(deps), deps));
     case 'admin-users':
     case 'admin-teams':
     case 'admin-orgs':
-      return handleEntities(ENTITY_ROUTES[route], req.method, req.id, query, req.body, cfg, reposOf(deps), deps);
+      return refreshedAfterWrite(req.method, deps, await handleEntities(ENTITY_ROUTES[route], req.method, req.id, query, req.body, cfg, reposOf(deps), deps));
   }
+}
+
+async function refreshedAfterWrite(method: string, deps: AdminDeps, r: AdminResponse): Promise<AdminResponse> {
+  // A failed refresh is not the write's failure: the poll catches up within a second.
+  if (method !== 'GET' && r.status < 300) await deps.directory?.refresh().catch(() => undefined);
+  return r;
 }
