@@ -90,6 +90,8 @@ export async function relayContinuableStream(
   if (failure === undefined && !dec.completed) failure = new StreamIncompleteError(d.id, 'no terminating event');
   if (failure === undefined) {
     // Complete: say whether it was continued, then the wire's own ending (usage, [DONE] / message_stop).
+    // (A continuation that completed without a single output event still continued the stream.)
+    cont.resumedOn(d);
     const marker = cont.markerFrame();
     if (marker) sink.write(marker);
     sink.write(enc.end());

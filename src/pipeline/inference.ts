@@ -209,7 +209,7 @@ export class InferencePipeline {
     try {
       const group = resolveGroup(ctx, model, request.kind);
       // The plan is computed once (R1): the group's deployments by its strategy, then its fallback
-      // groups', skipping open breakers — each skip recorded with its reason.
+      // groups', skipping open breakers and targets unfit for the request — each skip recorded with its reason.
       const plan = planAttempts({
         group,
         resolveGroup: (n) => ctx.config.models.get(n),
