@@ -117,7 +117,12 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       store: state,
       onDegraded: (err, phase) => {
         metrics.stateDegraded.inc({ phase });
-        logger.warn({ phase, err: err.message }, 'state store unavailable; serving unmetered (governance.on_state_unavailable: open)');
+        logger.warn(
+          { phase, err: err.message },
+          phase === 'reserve'
+            ? 'state store unavailable; serving unmetered (governance.on_state_unavailable: open)'
+            : "state store unavailable; an admitted request's spend is not in the counters (the ledger has it; /admin/reconcile shows the drift)",
+        );
       },
     },
   });

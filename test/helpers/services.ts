@@ -17,8 +17,9 @@ export function redisMissing(): string | undefined {
   return r === null ? undefined : missing(r);
 }
 
-export async function startRedis(): Promise<RedisServerProcess> {
-  return startRedisServer();
+/** A private redis-server; `port` starts it where a stopped one was (the data is gone). */
+export async function startRedis(opts: { readonly port?: number } = {}): Promise<RedisServerProcess> {
+  return startRedisServer([], opts);
 }
 
 export interface TempDatabase {

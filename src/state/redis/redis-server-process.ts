@@ -48,9 +48,12 @@ function pingOnce(port: number): Promise<boolean> {
   });
 }
 
-/** `args` are extra redis-server options (e.g. `--maxmemory-policy allkeys-lru`); later ones win. */
-export async function startRedisServer(args: readonly string[] = []): Promise<RedisServerProcess> {
-  const port = await freePort();
+/**
+ * `args` are extra redis-server options (e.g. `--maxmemory-policy allkeys-lru`); later ones win.
+ * `port` restarts a server where a stopped one was (an outage that ends with the data gone).
+ */
+export async function startRedisServer(args: readonly string[] = [], opts: { readonly port?: number } = {}): Promise<RedisServerProcess> {
+  const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', ...args],
