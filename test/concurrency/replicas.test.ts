@@ -12,6 +12,19 @@ import { chatBody, fire, governedConfig, INPUT_NANOS_PER_TOKEN, OUTPUT_NANOS_PER
 import { freshPostgres, postgresMissing, redisMissing, startRedis, type TempDatabase } from '../helpers/services.js';
 
 const skip = redisMissing() ?? (await postgresMissing());
+const DYING_KEY = 'sk-dying-key-0123456789abc';
+
+/** Every gateway of this file: one Redis, one PostgreSQL; `governance` lines are added under governance:. */
+function sharedConfig(dir: string, governance?: string): string {
+  return governedConfig({
+    mockUrl: mock.url,
+    spoolPath: join(dir, 'spool.jsonl'),
+    stateUrl: redis.url,
+    storageUrl: db.url,
+    keys: `  - { name: dying, key: ${DYING_KEY}, budget: { usd: 1, period: none }, limits: { max_parallel: 1 } }`,
+    ...(governance ? { governance } : {}),
+  });
+}
 
 let mock: Awaited<ReturnType<typeof startMock>>;
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -26,7 +39,7 @@ before(async () => {
   for (let i = 0; i < 2; i++) {
     const dir = mkdtempSync(join(tmpdir(), `tg-replica-${i}-`));
     const configPath = join(dir, 'config.yaml');
-    writeFileSync(configPath, governedConfig({ mockUrl: mock.url, spoolPath: join(dir, 'spool.jsonl'), stateUrl: redis.url, storageUrl: db.url }));
+    writeFileSync(configPath, sharedConfig(dir));
     gateways.push(await startCli(['start', '--config', configPath]));
   }
 });
@@ -94,6 +107,8 @@ test('M7: a key created on one replica works on the other at once; revocation re
 test('M7: an expiring key expires on both replicas at its exact time', { skip }, async () => {
   const k = (await (await adminCall(1, 'POST', '/admin/keys', { name: 'brief', expires_in: '2s' })).json()) as { key: string; expires_at: string };
   const at = Date.parse(k.expires_at);
+  // Not early: valid on both while there is time left.
+  for (const i of [0, 1]) if (Date.now() < at - 500) assert.equal((await post(i, k.key)).status, 200, `valid on replica ${i} before its expiry`);
   await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now()) + 20));
   for (const i of [0, 1]) {
     const r = await post(i, k.key);
@@ -122,4 +137,49 @@ test('M9: a budget set on an API-defined team reaches both replicas within a sec
   const spends = await Promise.all([0, 1].map((i) => admin(i, '/admin/spend?scope=team:replicated')));
   assert.equal(spends[0]!['spend_nanos'], spends[1]!['spend_nanos']);
   assert.equal(spends[0]!['org'], 'acme');
+});
+
+test('M4: a replica that dies mid-request gives its reservations back when their lease lapses', { skip }, async () => {
+  // A third gateway on the same Redis and database, whose reservations are 1 s leases.
+  const dir = mkdtempSync(join(tmpdir(), 'tg-replica-doomed-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, sharedConfig(dir, '  lease_ttl: 1s'));
+  const doomed = await startCli(['start', '--config', configPath]);
+  gateways.push(doomed);
+  const held = { 'x-mock-barrier': '2', 'x-mock-barrier-id': 'doomed', 'x-mock-barrier-timeout-ms': '10000' };
+  void fetch(`${doomed.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${DYING_KEY}`, ...held }, body: chatBody() }).then((r) => r.text()).catch(() => undefined);
+  const waiting = async () => ((await (await fetch(`${mock.url}/_mock/barriers?id=doomed`)).json()) as { waiting: number }).waiting;
+  for (let t = 0; t < 400 && (await waiting()) < 1; t++) await new Promise((r) => setTimeout(r, 25));
+  const during = await admin(0, '/admin/spend?scope=key:cfg:dying');
+  assert.equal(during['in_flight'], 1, 'the doomed replica holds the slot, on the shared counters');
+  assert.ok(BigInt(during['reserved_nanos'] as string) > 0n);
+  const refused = await post(0, DYING_KEY);
+  assert.equal(refused.status, 429);
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'concurrency_limit');
+
+  doomed.child.kill('SIGKILL'); // no settle, no release: only the lease can give them back
+  await doomed.exited;
+  let served: Response | undefined;
+  for (let t = 0; t < 100 && !served; t++) {
+    const r = await post(1, DYING_KEY);
+    if (r.status === 200) served = r;
+    else {
+      assert.equal(r.status, 429, 'refused only by the slot the dead replica held');
+      await r.text();
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+  assert.ok(served, 'the slot came back once the lease lapsed');
+  await served.text();
+  // The pipeline settles and writes its ledger row just after the response ends.
+  type Rows = { data: Array<{ cost_nanos: string; status: number }> };
+  let rows: Rows['data'] = [];
+  for (let t = 0; t < 100 && !rows.some((r) => r.status === 200); t++) {
+    rows = ((await admin(1, '/admin/logs?key=cfg:dying')) as unknown as Rows).data;
+    if (!rows.some((r) => r.status === 200)) await new Promise((res) => setTimeout(res, 25));
+  }
+  const after = await admin(1, '/admin/spend?scope=key:cfg:dying');
+  assert.deepEqual([after['in_flight'], after['reserved_nanos']], [0, '0'], 'no reservation leaked');
+  const billed = rows.filter((r) => r.status === 200).reduce((n, r) => n + BigInt(r.cost_nanos), 0n);
+  assert.equal(BigInt(after['spend_nanos'] as string), billed, 'only the request that was served is spent');
 });
