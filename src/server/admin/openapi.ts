@@ -1,5 +1,6 @@
 // The admin API's OpenAPI 3.1 document, served at GET /admin/openapi.json. A test checks that every
-// admin route is described and that real responses match the schemas.
+// admin route is described and that real responses match the schemas — which are closed
+// (additionalProperties: false), so a field added to a response without documenting it fails too.
 
 const error = { $ref: '#/components/schemas/Error' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
@@ -14,7 +15,32 @@ const budget = {
     window: { enum: ['calendar', 'rolling'], default: 'calendar', description: 'calendar: the current day/week/month (governance.timezone); rolling: the last 24 h / 7 d / 30 d' },
   },
 };
-const budgetView = { anyOf: [{ type: 'object', required: ['usd', 'period', 'window'], properties: { usd: { type: 'number' }, period: { type: ['string', 'null'] }, window: { enum: ['calendar', 'rolling'] } } }, { type: 'null' }] };
+const budgetView = { anyOf: [{ type: 'object', additionalProperties: false, required: ['usd', 'period', 'window'], properties: { usd: { type: 'number' }, period: { type: ['string', 'null'] }, window: { enum: ['calendar', 'rolling'] } } }, { type: 'null' }] };
+const nanos = { type: 'string', pattern: '^-?[0-9]+$', description: 'exact, in nano-dollars' };
+const nullableString = { type: ['string', 'null'] };
+const ledgerRow = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['request_id', 'created_at', 'key_id', 'user_id', 'team_id', 'org_id', 'model', 'deployment', 'attempts', 'attempt_details', 'status', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nanos', 'latency_ms', 'cache_status'],
+  properties: {
+    request_id: { type: 'string' },
+    created_at: { type: 'integer', description: 'ms since the epoch' },
+    key_id: nullableString, key_name: nullableString, user_id: nullableString, team_id: nullableString, org_id: nullableString, end_user: nullableString,
+    model: { type: 'string', description: 'the model the client asked for' },
+    deployment: nullableString, provider: nullableString, surface: { type: 'string' },
+    attempts: { type: 'integer' },
+    attempt_details: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['deployment', 'status', 'error_code', 'latency_ms'], properties: { deployment: { type: 'string' }, status: { type: ['integer', 'null'] }, error_code: nullableString, latency_ms: { type: 'integer' }, continuation: { type: 'boolean', description: 'this call continued a stream another broke off' } } },
+    },
+    status: { type: 'integer' }, error_code: nullableString,
+    input_tokens: { type: 'integer' }, cached_input_tokens: { type: 'integer' }, cache_write_tokens: { type: 'integer' }, output_tokens: { type: 'integer' }, reasoning_tokens: { type: 'integer' },
+    cost_nanos: { ...nanos, description: 'every billed attempt together' },
+    latency_ms: { type: 'integer' }, ttft_ms: { type: ['integer', 'null'] }, stream: { type: 'boolean' }, cache_status: nullableString,
+    tags: { type: 'array', items: { type: 'string' } },
+    metadata: { type: 'object', description: '`unpriced: true` for a model without a price; `charged_attempts` for attempts billed before a fallback' },
+  },
+};
 const entityWrite = (parents: readonly string[]) => ({
   type: 'object',
   additionalProperties: false,
@@ -81,6 +107,7 @@ export const ADMIN_OPENAPI = {
       },
       Key: {
         type: 'object',
+        additionalProperties: false,
         required: ['id', 'name', 'key_prefix', 'budget', 'limits', 'spend_usd', 'reserved_usd', 'expires_at', 'revoked_at', 'created_at'],
         properties: {
           id: { type: 'string' },
@@ -104,6 +131,7 @@ export const ADMIN_OPENAPI = {
       KeyWrite: keyWrite,
       Entity: {
         type: 'object',
+        additionalProperties: false,
         required: ['name', 'kind', 'source', 'budget', 'limits', 'spend_usd', 'reserved_usd'],
         properties: {
           name: { type: 'string' },
@@ -125,6 +153,7 @@ export const ADMIN_OPENAPI = {
       },
       Spend: {
         type: 'object',
+        additionalProperties: false,
         required: ['scope', 'org', 'source', 'period', 'period_id', 'spend_usd', 'reserved_usd', 'spend_nanos', 'reserved_nanos', 'requests', 'in_flight'],
         properties: {
           scope: { type: 'string' }, org: { type: ['string', 'null'] }, period: { type: 'string' }, period_id: { type: 'string' },
@@ -134,12 +163,32 @@ export const ADMIN_OPENAPI = {
           spend_nanos: { type: 'string', description: 'exact, in nano-dollars' }, reserved_nanos: { type: 'string' },
           budget_usd: { type: ['number', 'null'] }, requests: { type: 'integer' }, in_flight: { type: 'integer' },
           requests_last_minute: { type: 'integer' }, tokens_last_minute: { type: 'integer' },
+          from: { type: ['string', 'null'], description: 'ledger answers: start of the span' }, to: { type: ['string', 'null'] },
+          input_tokens: { type: 'integer', description: 'ledger answers only' }, output_tokens: { type: 'integer' },
         },
       },
+      LedgerRow: ledgerRow,
       Reconcile: {
         type: 'object',
         required: ['ok', 'total_abs_drift_nanos', 'scopes'],
-        properties: { ok: { type: 'boolean' }, total_abs_drift_nanos: { type: 'string' }, scopes: { type: 'array', items: { type: 'object' } } },
+        additionalProperties: false,
+        properties: {
+          ok: { type: 'boolean' },
+          total_abs_drift_nanos: nanos,
+          scopes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['scope', 'period', 'counters_spend_nanos', 'ledger_spend_nanos', 'drift_nanos', 'drift_usd', 'reserved_nanos', 'ledger_requests'],
+              properties: {
+                scope: { type: 'string' }, period: { type: 'string' },
+                counters_spend_nanos: nanos, ledger_spend_nanos: nanos, drift_nanos: { ...nanos, description: 'counters − ledger' }, drift_usd: { type: 'number' },
+                reserved_nanos: nanos, ledger_requests: { type: 'integer' },
+              },
+            },
+          },
+        },
       },
     },
   },
@@ -182,7 +231,7 @@ export const ADMIN_OPENAPI = {
           { name: 'status', in: 'query', schema: { type: 'integer' } } as never,
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } as never,
         ]),
-        responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: { type: 'object' } } } }) },
+        responses: { '200': json({ type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/LedgerRow' } } } }), '400': errorResponse('Bad limit or status') },
       },
     },
     '/admin/reconcile': { get: { summary: 'Counters against the ledger per configured scope (drift 0 when all is well)', responses: { '200': json({ $ref: '#/components/schemas/Reconcile' }) } } },
