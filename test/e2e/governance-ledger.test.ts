@@ -44,3 +44,32 @@ test('ledger rows carry the end user and the tags of the key and the header', as
   assert.equal((await admin('/admin/spend?scope=tag:team-a'))['requests'], 1);
   assert.equal((await admin(`/admin/spend?scope=tag:adhoc&from=${new Date(Date.now() + 60_000).toISOString()}`))['requests'], 0);
 });
+
+test('a ledger row holds the ids, key/user/team/org, model, deployment, attempts, token classes, cost, latency, status and cache status', async () => {
+  await fetch(`${h.mockUrl}/_mock/reset`, { method: 'POST' });
+  const r = await fetch(`${h.gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk-alice-team-0123456789ab', 'x-mock-cached-tokens': '4' },
+    body: chatBody(),
+  });
+  assert.equal(r.status, 200);
+  await r.text();
+  const requestId = r.headers.get('x-tollgate-request-id');
+  const row = ((await admin('/admin/logs?key=cfg:alice-team-key&limit=1')).data as Array<Record<string, unknown>>)[0]!;
+  const bill = ((await (await fetch(`${h.mockUrl}/_mock/stats`)).json()) as { by_model: Record<string, { prompt_tokens: number; completion_tokens: number; cached_tokens: number }> }).by_model['sim-model-1']!;
+  assert.equal(row['request_id'], requestId);
+  assert.deepEqual(
+    [row['key_id'], row['key_name'], row['user_id'], row['team_id'], row['org_id'], row['model'], row['deployment'], row['provider'], row['surface'], row['status'], row['error_code'], row['cache_status'], row['stream']],
+    ['cfg:alice-team-key', 'alice-team-key', 'alice', 'search', 'acme', 'chat', 'sim/sim-model-1', 'sim', '/v1/chat/completions', 200, null, 'bypass', false],
+  );
+  assert.equal(row['attempts'], 1);
+  const [attempt] = row['attempt_details'] as Array<Record<string, unknown>>;
+  assert.deepEqual([attempt!['deployment'], attempt!['status'], attempt!['error_code']], ['sim/sim-model-1', 200, null]);
+  assert.deepEqual(
+    [row['input_tokens'], row['cached_input_tokens'], row['cache_write_tokens'], row['output_tokens'], row['reasoning_tokens']],
+    [bill.prompt_tokens, 4, 0, bill.completion_tokens, 0],
+  );
+  // sim-model-1: $100 / $200 per 1M; no cached price, so cached tokens cost the input price.
+  assert.equal(row['cost_nanos'], String(BigInt(bill.prompt_tokens) * 100_000n + BigInt(bill.completion_tokens) * 200_000n));
+  assert.ok(typeof row['latency_ms'] === 'number' && typeof row['created_at'] === 'number');
+});
