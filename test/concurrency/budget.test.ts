@@ -72,23 +72,22 @@ test('M2/M4: a $1.00 budget hit by 500 requests at concurrency 64 admits no more
   assert.equal(rec['ok'], true, JSON.stringify(rec));
 });
 
-test('M3: a team key still answers to its user budget', async () => {
-  let refused: { status: number; body: string } | undefined;
-  for (let i = 0; i < 20 && !refused; i++) {
-    const r = await post('sk-alice-team-0123456789ab');
-    if (r.status !== 200) refused = { status: r.status, body: await r.text() };
-    else await r.text();
+test('M3: a team key still answers to its user budget, under a concurrent burst', async () => {
+  // alice: $0.02 a day; her team: $100 a month. Every request must pass both (and the org).
+  const results = await fire(20, 20, () => post('sk-alice-team-0123456789ab'));
+  const admitted = results.filter((r) => r.status === 200).length;
+  assert.ok(admitted >= 1 && admitted < 20, `${admitted} admitted`);
+  for (const r of results.filter((x) => x.status !== 200)) {
+    assert.equal(r.status, 429);
+    const e = (JSON.parse(r.body) as { error: { code: string; scope: string; period: string } }).error;
+    assert.deepEqual([e.code, e.scope, e.period], ['budget_exceeded', 'user:alice', 'daily'], 'the user budget stops the key although the team has $100');
   }
-  assert.ok(refused, 'the user budget ($0.02) stops the key although the team has $100');
-  const e = JSON.parse(refused.body) as { error: { code: string; scope: string; period: string } };
-  assert.equal(e.error.code, 'budget_exceeded');
-  assert.equal(e.error.scope, 'user:alice');
-  assert.equal(e.error.period, 'daily');
-  const team = await admin('/admin/spend?scope=team:search');
-  const user = await admin('/admin/spend?scope=user:alice');
-  assert.equal(team['spend_nanos'], user['spend_nanos'], 'the team was charged for the same requests');
+  const [user, team, org] = await Promise.all(['user:alice', 'team:search', 'org:acme'].map((s) => admin(`/admin/spend?scope=${s}`)));
+  assert.ok(BigInt(user!['spend_nanos'] as string) <= 20_000_000n, 'within the user budget');
+  assert.equal(team!['spend_nanos'], user!['spend_nanos'], 'the team was charged for the same requests');
+  assert.equal(org!['spend_nanos'], user!['spend_nanos'], 'and the org');
+  assert.equal(user!['requests'], admitted);
 });
-
 interface BudgetError {
   code: string;
   scope: string;
