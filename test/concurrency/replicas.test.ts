@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from '../../src/mock/server.js';
 import { startCli, type CliProcess } from '../helpers/cli-process.js';
-import { ADMIN_KEY } from '../helpers/harness.js';
-import { chatBody, fire, governedConfig, INPUT_NANOS_PER_TOKEN, OUTPUT_NANOS_PER_TOKEN } from '../helpers/governed-config.js';
+import { ADMIN_KEY, KEY } from '../helpers/harness.js';
+import { chatBody, fire, governedConfig, heldBurst, INPUT_NANOS_PER_TOKEN, OUTPUT_NANOS_PER_TOKEN } from '../helpers/governed-config.js';
 import { freshPostgres, postgresMissing, redisMissing, startRedis, type TempDatabase } from '../helpers/services.js';
 
 const skip = redisMissing() ?? (await postgresMissing());
 const DYING_KEY = 'sk-dying-key-0123456789abc';
+const TPM_PROBE_KEY = 'sk-tpm-probe-0123456789abcd';
 
 /** Every gateway of this file: one Redis, one PostgreSQL; `governance` lines are added under governance:. */
 function sharedConfig(dir: string, governance?: string): string {
@@ -21,7 +22,8 @@ function sharedConfig(dir: string, governance?: string): string {
     spoolPath: join(dir, 'spool.jsonl'),
     stateUrl: redis.url,
     storageUrl: db.url,
-    keys: `  - { name: dying, key: ${DYING_KEY}, budget: { usd: 1, period: none }, limits: { max_parallel: 1 } }`,
+    keys: `  - { name: dying, key: ${DYING_KEY}, budget: { usd: 1, period: none }, limits: { max_parallel: 1 } }
+  - { name: tpm-probe, key: ${TPM_PROBE_KEY}, limits: { tpm: 1 } }`,
     ...(governance ? { governance } : {}),
   });
 }
@@ -84,6 +86,23 @@ test('M9: a $1.00 budget across two replicas admits no more than fits, and spend
 test('M9: RPM is exact across two replicas', { skip }, async () => {
   const results = await fire(30, 30, (i) => post(i, 'sk-rpm10-0123456789abcdef'));
   assert.equal(results.filter((r) => r.status === 200).length, 10);
+});
+
+test('M9/M2: a simultaneous TPM burst across two replicas admits exactly what fits', { skip }, async () => {
+  const probe = await post(0, TPM_PROBE_KEY);
+  assert.equal(probe.status, 429);
+  const reserved = ((await probe.json()) as { error: { requested: number } }).error.requested;
+  const fits = Math.floor(1000 / reserved);
+  const { results } = await heldBurst({
+    mockUrl: mock.url,
+    total: 60,
+    id: 'tpm-replicas',
+    expectAdmitted: fits,
+    send: (i, barrier) => post(i, 'sk-tpm-0123456789abcdefgh', barrier),
+    release: (barrier) => post(1, KEY, barrier),
+  });
+  assert.equal(results.filter((r) => r.status === 200).length, fits, `${fits} reservations of ${reserved} tokens fit in 1000, whichever replica took them`);
+  assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 429 && r.body.includes('rate_limit_tpm')));
 });
 
 const adminCall = (i: number, method: string, path: string, body?: unknown) =>
