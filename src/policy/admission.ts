@@ -17,6 +17,7 @@ import { nanosToUsdString, type Nanos } from '../core/money.js';
 import type { Usage } from '../core/usage.js';
 import type { DeploymentRuntime, ModelGroupRuntime, PriceRuntime, RuntimeConfig } from '../config/runtime.js';
 import type { CounterStore, ReserveRefused } from '../state/counter-store.js';
+import { reservationIdFor } from '../state/reserve-request.js';
 import { budgetRetryAfterSeconds, periodLabel } from './budget-period.js';
 import { planScopes, PROVIDER_ORG, type PlannedScope } from './admission-scopes.js';
 import { chargeCost, settleReservations, type Charge, type Reservation, type SettleOutcome } from './admission-settlement.js';
@@ -143,7 +144,15 @@ export async function admit(
   // The reservation ids differ by org, so one request id serves both reservations.
   const reserve = async (org: string, scopes: readonly PlannedScope[]): Promise<void> => {
     if (scopes.length === 0) return;
-    const r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes: scopes.map((s) => s.request), leaseTtlMs: cfg.governance.leaseTtlMs });
+    let r;
+    try {
+      r = await deps.store.reserve({ org, requestId, costNanos, tokens, scopes: scopes.map((s) => s.request), leaseTtlMs: cfg.governance.leaseTtlMs });
+    } catch (err) {
+      // A reserve that timed out may still have run on the server: give it back by its derived id
+      // (a no-op if it never ran), rather than hold budget and slots until the lease lapses.
+      if (err instanceof StateUnavailableError) void deps.store.release(reservationIdFor(org, requestId)).catch(() => undefined);
+      throw err;
+    }
     if (!r.ok) throw refusal(r, scopes.find((s) => s.request.scope === r.scope)?.limits, cfg, now);
     reservations.push({ id: r.reservationId, scopes });
   };
