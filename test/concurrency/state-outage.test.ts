@@ -61,9 +61,17 @@ test('fails closed with 503 state_unavailable when Redis stops mid-run; a reques
       if (!ok) await new Promise((res) => setTimeout(res, 25));
     }
     assert.ok(ok, 'admission works again once Redis is back');
-    const rec = (await admin('/admin/reconcile')) as { ok: boolean; scopes: Array<{ scope: string; drift_nanos: string; counters_spend_nanos: string }> };
+    // The last request's row is written just after its response ended: wait for all three.
+    type Rec = { ok: boolean; scopes: Array<{ scope: string; drift_nanos: string; counters_spend_nanos: string; ledger_spend_nanos: string }> };
+    let rec: Rec;
+    let key: Rec['scopes'][number];
+    for (let t = 0; ; t++) {
+      rec = (await admin('/admin/reconcile')) as Rec;
+      key = rec.scopes.find((s) => s.scope === 'key:cfg:budgeted')!;
+      if (BigInt(key.ledger_spend_nanos) === 3n * BigInt(key.counters_spend_nanos) || t > 100) break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
     assert.equal(rec.ok, false, 'reconcile is not fooled');
-    const key = rec.scopes.find((s) => s.scope === 'key:cfg:budgeted')!;
     // Three identical requests were served; the fresh counters hold only the last one's spend.
     assert.ok(BigInt(key.counters_spend_nanos) > 0n);
     assert.equal(BigInt(key.drift_nanos), -2n * BigInt(key.counters_spend_nanos), `the ledger has the two requests the counters lost: ${JSON.stringify(key)}`);
