@@ -269,7 +269,7 @@ export class InferencePipeline {
               begun(ms);
             }
           };
-          const attempt = attemptDeadline(signal, d.provider.timeouts.totalMs, d.id);
+          const attempt = attemptDeadline(signal, d.provider.timeouts.totalMs, d.id, deadline - performance.now());
           /** The provider's Retry-After to the millisecond (retry-after-ms, seconds or HTTP date). */
           let hintMs: number | undefined;
           /** The provider took this attempt on (2xx): from then on it bills it, whatever happens next. */

@@ -1,8 +1,9 @@
 // What the pipeline needs from the HTTP layer to answer a client, without knowing node:http.
+import type { AbortSignalLike } from './abort-emitter.js';
 
 export interface ResponseSink {
   /** Aborted when the client disconnects before the response is finished, or by abort(). */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** The client went away before the response was finished. */
   readonly clientGone: boolean;
   /** Aborts the upstream work with a reason (e.g. the total timeout); the client can still be told. */

@@ -5,6 +5,7 @@ import { errors as undiciErrors } from 'undici';
 import { GatewayError, UpstreamUnavailableError } from '../core/errors.js';
 import type { Timeouts } from '../config/runtime.js';
 import type { UpstreamRequest } from '../providers/types.js';
+import type { AbortSignalLike } from './abort-emitter.js';
 
 export interface UpstreamResponse {
   readonly status: number;
@@ -17,7 +18,7 @@ export async function callUpstream(
   req: UpstreamRequest,
   extraHeaders: Readonly<Record<string, string>> | undefined,
   timeouts: Timeouts,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
   label: string,
 ): Promise<UpstreamResponse> {
   try {
@@ -37,7 +38,7 @@ export async function callUpstream(
 }
 
 /** Maps transport failures (while connecting, waiting, or reading the body) to gateway errors. */
-export function upstreamFailure(err: unknown, label: string, signal: AbortSignal): GatewayError {
+export function upstreamFailure(err: unknown, label: string, signal: AbortSignalLike): GatewayError {
   if (err instanceof GatewayError) return err;
   if (signal.aborted) {
     const reason: unknown = signal.reason;

@@ -1,6 +1,7 @@
 // ResponseSink over node:http. Detects client disconnects (to abort the upstream) and turns
 // socket backpressure into a promise the stream relay awaits.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AbortEmitter, type AbortSignalLike } from '../pipeline/abort-emitter.js';
 import type { ResponseSink } from '../pipeline/response-sink.js';
 
 /** The abort reason when the client disconnected. */
@@ -13,7 +14,7 @@ export class ClientClosedError extends Error {
 
 export class NodeSink implements ResponseSink {
   readonly #res: ServerResponse;
-  #ac: AbortController | undefined;
+  #ac: AbortEmitter | undefined;
   #clientGone = false;
 
   constructor(_req: IncomingMessage, res: ServerResponse) {
@@ -27,12 +28,12 @@ export class NodeSink implements ResponseSink {
   }
 
   /** Created on first use: most error responses never need one. */
-  get signal(): AbortSignal {
+  get signal(): AbortSignalLike {
     if (!this.#ac) {
-      this.#ac = new AbortController();
+      this.#ac = new AbortEmitter();
       if (this.#clientGone) this.#ac.abort(new ClientClosedError());
     }
-    return this.#ac.signal;
+    return this.#ac;
   }
 
   get clientGone(): boolean {
