@@ -64,6 +64,7 @@ export class GatewayServer {
 
   constructor(deps: ServerDeps) {
     this.#deps = deps;
+    deps.metrics.readInFlightFrom(() => this.#inFlight);
     this.#server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.#onRequest(req, res));
     this.#server.keepAliveTimeout = 65_000;
     this.#server.headersTimeout = 66_000;
@@ -111,10 +112,8 @@ export class GatewayServer {
     const requestId = newRequestId();
     res.setHeader('x-tollgate-request-id', requestId);
     this.#inFlight++;
-    this.#deps.metrics.inFlight.inc();
     res.once('close', () => {
       this.#inFlight--;
-      this.#deps.metrics.inFlight.dec();
       if (this.#inFlight === 0 && this.#drained) this.#drained();
     });
     const cfg = this.#deps.config.current;

@@ -11,7 +11,11 @@ export const INT64_MAX = 9_223_372_036_854_775_807n;
  * org id can never break out of its `{org:…}` hash tag and no two (period, scope) pairs can
  * produce the same key.
  */
+const NEEDS_ESCAPE = /[%:/{}]/;
+
 export function escapePart(s: string): string {
+  // Most parts (request ids, period ids, org ids) need none: test before building a new string.
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/[%:/{}]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 

@@ -112,7 +112,7 @@ export function toLedgerRecord(entry: LedgerEntry): LedgerRecord {
     stream: entry.stream === true ? 1 : 0,
     cache_status: entry.cache_status ?? null,
     tags: json('tags', tags),
-    metadata: json('metadata', entry.metadata ?? {}),
+    metadata: entry.metadata === undefined ? '{}' : json('metadata', entry.metadata),
   });
 }
 
@@ -203,10 +203,14 @@ function int32(field: string, v: unknown): void {
   }
 }
 
+const bigintAsString = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
 function json(field: string, value: unknown): string {
+  // Most rows have no tags and no metadata; a replacer function makes stringify several times slower.
+  if (Array.isArray(value) && value.length === 0) return '[]';
   try {
     // Amounts in metadata stay exact as decimal strings instead of failing the whole entry.
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    return field === 'metadata' ? JSON.stringify(value, bigintAsString) : JSON.stringify(value);
   } catch (err) {
     throw new InvalidLedgerEntryError(field, `is not serialisable as JSON (${err instanceof Error ? err.message : String(err)})`);
   }

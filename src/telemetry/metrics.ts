@@ -27,7 +27,12 @@ export class Metrics {
   readonly timeToFirstToken = new Histogram({ name: 'tollgate_time_to_first_token_seconds', help: 'Streams: time from request received to the first output token sent to the client', labelNames: ['model', 'deployment'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   readonly tokens = new Counter({ name: 'tollgate_tokens_total', help: 'Provider-reported tokens by kind (input includes cached_input and cache_write; output includes reasoning)', labelNames: ['model', 'deployment', 'kind'], registers: [this.registry] });
   readonly errors = new Counter({ name: 'tollgate_errors_total', help: 'Errors returned to clients (or sent mid-stream), by stable code', labelNames: ['code', 'route'], registers: [this.registry] });
-  readonly inFlight = new Gauge({ name: 'tollgate_in_flight_requests', help: 'Requests being handled now', registers: [this.registry] });
+  /** Where the in-flight count is read at scrape time (the server's own counter): nothing to update per request. */
+  #inFlightSource: () => number = () => 0;
+  readonly inFlight = (() => {
+    const source = () => this.#inFlightSource();
+    return new Gauge({ name: 'tollgate_in_flight_requests', help: 'Requests being handled now', registers: [this.registry], collect() { this.set(source()); } });
+  })();
   readonly configReloads = new Counter({ name: 'tollgate_config_reloads_total', help: 'Successful config reloads, by trigger', labelNames: ['trigger'], registers: [this.registry] });
   readonly configReloadFailures = new Counter({ name: 'tollgate_config_reload_failures_total', help: 'Config reloads refused because the new config was invalid; the running config was kept', labelNames: ['trigger'], registers: [this.registry] });
   readonly configGeneration = new Gauge({ name: 'tollgate_config_generation', help: 'Generation number of the running config', registers: [this.registry] });
@@ -38,6 +43,10 @@ export class Metrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_process_' });
+  }
+
+  readInFlightFrom(source: () => number): void {
+    this.#inFlightSource = source;
   }
 
   // Label children cached per label set: prom-client hashes the label object on every call, and a

@@ -7,11 +7,13 @@ import { StorageMigrationError } from '../storage-errors.js';
 import * as initial from './0001-initial.js';
 import * as entityTombstones from './0002-entity-tombstones.js';
 import * as gatewayInstances from './0003-gateway-instances.js';
+import * as partialLedgerIndexes from './0004-partial-ledger-indexes.js';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_entity_tombstones': entityTombstones,
   '0003_gateway_instances': gatewayInstances,
+  '0004_partial_ledger_indexes': partialLedgerIndexes,
 });
 
 const provider: MigrationProvider = {
