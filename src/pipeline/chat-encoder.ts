@@ -10,7 +10,7 @@ import { translatorFor } from '../providers/registry.js';
 import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../providers/types.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineImages } from './inline-images.js';
-import type { Track } from './inference.js';
+import type { Track } from './request-context.js';
 
 export class ChatEncoder {
   #inlined: Promise<ChatRequest> | undefined;

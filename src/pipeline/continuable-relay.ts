@@ -13,7 +13,7 @@ import type { DeploymentRuntime } from '../config/runtime.js';
 import { estimateChatInputTokens } from '../policy/token-estimate.js';
 import { canonicalTranslator } from '../providers/registry.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { RequestContext, Track } from './inference.js';
+import type { RequestContext, Track } from './request-context.js';
 import { sseHeaders } from './receipt.js';
 import type { StreamContinuation } from './stream-continuation.js';
 import { classifyStreamBreak, countIncomplete } from './stream-failure.js';

@@ -1,13 +1,11 @@
 // The request lifecycle for inference routes: resolve the model, choose a deployment, admit
 // (reserve budgets and limits atomically), encode, call upstream, decode, relay, settle to what
 // the provider billed, and record what happened. The only place that sequences I/O.
-import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { ChatRequest, EmbeddingsRequest, Wire } from '../core/chat.js';
-import { GatewayError, InvalidRequestError, ModelNotAllowedError, ModelNotFoundError, toGatewayError, UnsupportedParameterError, UpstreamUnavailableError } from '../core/errors.js';
-import type { Principal } from '../core/principal.js';
-import type { DeploymentRuntime, ModelGroupRuntime, RuntimeConfig } from '../config/runtime.js';
+import type { ChatRequest, EmbeddingsRequest } from '../core/chat.js';
+import { GatewayError, toGatewayError, UnsupportedParameterError, UpstreamUnavailableError } from '../core/errors.js';
+import type { DeploymentRuntime } from '../config/runtime.js';
 import { admit, enforcementHeader, type Admission, type AdmissionDeps } from '../policy/admission.js';
 import { providerModule, translatorFor } from '../providers/registry.js';
 import { isTranslating, type AnyProviderModule, type UpstreamRequest } from '../providers/types.js';
@@ -19,12 +17,16 @@ import { targetFit } from '../router/target-fit.js';
 import { HeadroomTracker } from '../router/headroom.js';
 import { affinityKey } from '../router/affinity.js';
 import { LatencyTracker } from '../router/latency-tracker.js';
+import { routingHints } from '../router/routing-hints.js';
 import { RoundRobinCursors } from '../router/strategies/round-robin.js';
-import type { RoutingHints } from '../router/strategies/strategy.js';
-import type { BreakerStateName } from '../state/counter-store.js';
 import { priceFor } from '../policy/pricing/price-lookup.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { ZERO_USAGE, type Usage } from '../core/usage.js';
+import { BreakerGate } from './breaker-gate.js';
+import { planIds, resolveGroup } from './model-group.js';
+import type { RequestContext, RequestKind, Track } from './request-context.js';
+import { JSON_HEADERS, sendError } from './send-error.js';
+import { estimatedUsage } from './usage-estimate.js';
 import { estimateEmbeddingTokens } from '../policy/token-estimate.js';
 import { encodeEmbeddingsResponse } from '../surfaces/embeddings/encode.js';
 import { ChatEncoder } from './chat-encoder.js';
@@ -33,28 +35,15 @@ import { forwardedHeaders } from './forward-headers.js';
 import type { LedgerSink } from './ledger-sink.js';
 import { recordOutcome, type AttemptRecord, type RequestOutcome } from './outcome.js';
 import { receiptHeaders, type Receipt } from './receipt.js';
-import type { ResponseSink } from './response-sink.js';
 import { relayStream } from './stream-relay.js';
 import { relayTranslatedResponse, relayTranslatedStream } from './translated-relay.js';
 import { relayContinuableStream } from './continuable-relay.js';
 import { StreamContinuation } from './stream-continuation.js';
-import { clientWire } from './client-wire.js';
 import { callUpstream, upstreamFailure, type UpstreamResponse } from './upstream-call.js';
 import { attemptDeadline, requestTotalMs } from './attempt-deadline.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
-export interface RequestContext {
-  readonly requestId: string;
-  /** The client's wire (from the surface): errors and translated answers are written in it. */
-  readonly wire: Wire;
-  /** performance.now() when the request arrived. */
-  readonly receivedAt: number;
-  readonly route: string;
-  readonly config: RuntimeConfig;
-  readonly principal: Principal;
-  readonly clientHeaders: IncomingHttpHeaders;
-  readonly sink: ResponseSink;
-}
+export type { RequestContext, Track } from './request-context.js';
 
 export interface PipelineDeps {
   readonly pools: UpstreamPools;
@@ -66,29 +55,12 @@ export interface PipelineDeps {
   readonly images: ImageFetcher;
 }
 
-/** Mutable per-request facts gathered while the response is produced. */
-export interface Track {
-  usage: Usage | null;
-  ttftMs: number | undefined;
-  upstreamStatus: number | undefined;
-  code: string | undefined;
-  /** Stream chunks that carried output: the output estimate when a stream ends without usage. */
-  outputChunks: number;
-  receipt: Receipt;
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-
 /**
  * Errors about the request itself: no other target would do better, so no retry and no fallback.
  * (`unsupported_parameter` is about one target: that target is skipped and the next one tried.)
  */
 const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_request', 'image_url_forbidden', 'image_fetch_failed', 'image_too_large']);
 
-type Kind = { readonly kind: 'chat'; readonly req: ChatRequest } | { readonly kind: 'embeddings'; readonly req: EmbeddingsRequest };
-
-/** How long a closed, failure-free breaker state seen by this replica is trusted without asking the store. */
-const BREAKER_FRESH_MS = 1_000;
 
 export class InferencePipeline {
   readonly #latency = new LatencyTracker();
@@ -97,52 +69,11 @@ export class InferencePipeline {
   readonly #retryBudget = new RetryBudget();
   /** Deployments that answered 429 lately: prompt-cache affinity yields to them (C3). */
   readonly #headroom = new HeadroomTracker();
-  /** Last breaker state seen per deployment (for planning, and to skip the store when fresh). */
-  readonly #breakers = new Map<string, { state: BreakerStateName; failures: number; at: number; openUntil: number | null }>();
+  /** This replica's view of the breakers, in front of the shared store. */
+  readonly #breakers: BreakerGate;
 
-  constructor(private readonly deps: PipelineDeps) {}
-
-  /**
-   * Asks the state store before calling a deployment — unless this replica saw it closed and
-   * failure-free less than a second ago: a breaker opened elsewhere is then seen within a second
-   * (issue 4's bound), and the steady state costs no state-store call.
-   */
-  async #breakerAdmit(d: DeploymentRuntime): Promise<boolean> {
-    const seen = this.#breakers.get(d.id);
-    if (seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return true;
-    try {
-      const a = await this.deps.admission.store.breakerAdmit(d.id, d.provider.breaker);
-      const now = Date.now();
-      this.#breakers.set(d.id, { state: a.state, failures: a.state === 'closed' ? (seen?.failures ?? 0) : 1, at: now, openUntil: a.retryAfterMs !== null && a.state === 'open' ? now + a.retryAfterMs : null });
-      return a.allowed;
-    } catch {
-      return true; // breakers are a health hint: an unreachable store never blocks a call
-    }
-  }
-
-  /**
-   * The breaker state to plan with. An open breaker seen here is planned as half-open once its
-   * cooldown has passed, so this replica sends its probe (the store decides who probes) instead of
-   * skipping the deployment for ever on a stale memory.
-   */
-  #plannedBreakerState(id: string): BreakerStateName | undefined {
-    const seen = this.#breakers.get(id);
-    if (seen?.state === 'open' && seen.openUntil !== null && Date.now() >= seen.openUntil) return 'half_open';
-    return seen?.state;
-  }
-
-  /** `cooldownMs`: the provider's Retry-After for this failure (it can only lengthen a cooldown). */
-  async #recordOutcome(d: DeploymentRuntime, ok: boolean, cooldownMs?: number): Promise<void> {
-    const seen = this.#breakers.get(d.id);
-    // A success on a deployment known closed with no failure changes nothing in the store — unless
-    // a failure-rate window counts it: skipping successes there would inflate the failure ratio.
-    if (ok && !d.provider.breaker.failureRate && seen && seen.state === 'closed' && seen.failures === 0 && Date.now() - seen.at < BREAKER_FRESH_MS) return;
-    try {
-      const snap = await this.deps.admission.store.recordOutcome({ deployment: d.id, ok, policy: d.provider.breaker, ...(cooldownMs ? { cooldownMs } : {}) });
-      this.#breakers.set(d.id, { state: snap.state, failures: snap.consecutiveFailures, at: Date.now(), openUntil: snap.openUntil });
-    } catch {
-      // Same as above: recorded next time.
-    }
+  constructor(private readonly deps: PipelineDeps) {
+    this.#breakers = new BreakerGate(deps.admission.store, deps.metrics, deps.logger);
   }
 
   async chat(ctx: RequestContext, req: ChatRequest): Promise<void> {
@@ -191,13 +122,12 @@ export class InferencePipeline {
 
   async #run(
     ctx: RequestContext,
-    request: Kind,
+    request: RequestKind,
     encode: (m: AnyProviderModule, d: DeploymentRuntime, track: Track) => UpstreamRequest | Promise<UpstreamRequest>,
     onSuccess: (m: AnyProviderModule, d: DeploymentRuntime, res: UpstreamResponse, track: Track, admission: Admission) => Promise<number>,
     cont?: StreamContinuation,
   ): Promise<void> {
     const model = request.req.model;
-    const stream = request.kind === 'chat' && request.req.stream;
     const track: Track = { usage: null, ttftMs: undefined, upstreamStatus: undefined, code: undefined, outputChunks: 0, receipt: {} };
     let deployment: DeploymentRuntime | undefined;
     let admission: Admission | undefined;
@@ -206,14 +136,15 @@ export class InferencePipeline {
     let chosen: ((ms?: number) => void) | undefined;
     const attemptLog: AttemptRecord[] = [];
     const startedAt = Date.now();
+    let estimated = false;
     try {
-      const group = resolveGroup(ctx, model, request.kind);
+      const group = resolveGroup(ctx.config, ctx.principal, model, request.kind);
       // The plan is computed once (R1): the group's deployments by its strategy, then its fallback
       // groups', skipping open breakers and targets unfit for the request — each skip recorded with its reason.
       const plan = planAttempts({
         group,
         resolveGroup: (n) => ctx.config.models.get(n),
-        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#plannedBreakerState(id), this.#latency, (id) => this.#headroom.has(id)),
+        health: healthSnapshot(planIds(group, ctx.config), (id) => this.#breakers.plannedState(id), this.#latency, (id) => this.#headroom.has(id)),
         random: Math.random,
         cursors: this.#cursors,
         hints: routingHints(ctx.clientHeaders),
@@ -247,7 +178,7 @@ export class InferencePipeline {
         const a = plan.attempts[i]!;
         const d = a.deployment;
         for (let same = 0; ; same++) {
-          if (!(await this.#breakerAdmit(d))) {
+          if (!(await this.#breakers.admit(d))) {
             skipped.push({ deployment: d.id, group: a.group, kind: 'breaker_open', reason: 'circuit breaker open' });
             if (d.id === firstId && chosen) {
               chosen();
@@ -293,7 +224,7 @@ export class InferencePipeline {
             // then still falls back like any other; after it, the relay ends with an error event.
             status = await onSuccess(m, d, res, track, admission);
             // A stream that broke after its first byte is the deployment's failure; a client that left is not.
-            void this.#recordOutcome(d, track.code === undefined || track.code === 'client_closed');
+            void this.#breakers.record(d, track.code === undefined || track.code === 'client_closed');
             attemptLog.push({ deployment: d.id, status: res.status, code: track.code ?? null, latencyMs: performance.now() - t0, ...cont?.takeAttemptMark() });
           } catch (err) {
             done();
@@ -311,14 +242,17 @@ export class InferencePipeline {
             if ((ctx.sink.headersSent && !resuming) || ctx.sink.clientGone || FINAL_CODES.has(e.code)) throw e;
             // Answered, then failed before the client saw a byte (a stall, a broken body): the
             // provider billed it, so it is billed too, on top of whatever attempt comes next (M10).
-            if (answered) admission.chargeAttempt(d, track.usage ?? (await partialUsage(request, track.outputChunks)));
+            if (answered) {
+              if (!track.usage) estimated = true;
+              admission.chargeAttempt(d, track.usage ?? (await this.#estimate(ctx, request, d, track.outputChunks)));
+            }
             track.usage = null;
             track.outputChunks = 0;
             attemptLog.push({ deployment: d.id, status: e.status, code: e.code, latencyMs: performance.now() - t0, ...cont?.takeAttemptMark() });
             failed.push(failedAttempt(d.id, e, performance.now() - t0));
             // Only the deployment's own failures count against its breaker, not the client's (4xx).
             const cooldownMs = hintMs ?? (e.retryAfterSeconds === undefined ? undefined : e.retryAfterSeconds * 1000);
-            if (e.retryable) await this.#recordOutcome(d, false, cooldownMs);
+            if (e.retryable) await this.#breakers.record(d, false, cooldownMs);
             if (e.status === 429) this.#headroom.exhausted(d.id, cooldownMs);
             // Retries are capped at a share of recent traffic, so a failing provider cannot cause a storm.
             const step = decideNextStep({ err: e, sameTargetRetries: same, hasNextTarget: i + 1 < plan.attempts.length, hintMs, remainingMs: deadline - performance.now(), acquireBudget: () => this.#retryBudget.tryAcquire() });
@@ -349,81 +283,67 @@ export class InferencePipeline {
     } finally {
       clearTimeout(totalTimer);
       chosen?.(); // chosen but never called (refused at admission, skipped)
-      // A stream that broke before its usage chunk still cost what the provider generated (M10):
-      // bill the output seen, as one token per output chunk, on top of the prompt.
-      if (!track.usage && track.outputChunks > 0) track.usage = await partialUsage(request, track.outputChunks);
-      const servedPrice = deployment ? priceFor(ctx.config, deployment.model) : undefined;
-      const settled = admission ? await admission.settle(track.usage, deployment) : { costNanos: 0n, charged: [], usage: track.usage, recorded: false };
-      const o: RequestOutcome = {
-        requestId: ctx.requestId,
-        route: ctx.route,
-        keyName: ctx.principal.keyName,
-        model: ctx.config.models.has(model) ? model : 'unknown',
-        deployment: deployment?.id,
-        status,
-        code: track.code,
-        usage: settled.usage,
-        attempts: attemptLog.length,
-        attemptLog,
-        latencyMs: performance.now() - ctx.receivedAt,
-        ttftMs: track.ttftMs,
-        stream,
-        upstreamStatus: track.upstreamStatus,
-      };
-      recordOutcome(this.deps.metrics, this.deps.logger, o);
-      this.deps.ledger.write(ctx, o, deployment, settled.costNanos, startedAt, admission !== undefined && servedPrice === undefined && track.usage !== null, admission?.attribution, settled.charged);
+      await this.#finish(ctx, request, { deployment, admission, status, track, attemptLog, startedAt, estimated });
     }
+  }
+
+  /**
+   * Bills what the provider billed, and records the request once: metrics, a log line, a ledger row.
+   * A stream that broke before its usage chunk still cost what the provider generated (M10): the
+   * output seen is billed as one token per output chunk, on top of the prompt — said, not hidden.
+   */
+  async #finish(ctx: RequestContext, request: RequestKind, r: Finished): Promise<void> {
+    const { deployment, admission, track } = r;
+    let estimated = r.estimated;
+    if (!track.usage && track.outputChunks > 0) {
+      track.usage = await this.#estimate(ctx, request, deployment, track.outputChunks);
+      estimated = true;
+    }
+    const settled = admission ? await admission.settle(track.usage, deployment) : { costNanos: 0n, charged: [], usage: track.usage, recorded: false };
+    const model = request.req.model;
+    const o: RequestOutcome = {
+      requestId: ctx.requestId,
+      route: ctx.route,
+      keyName: ctx.principal.keyName,
+      model: ctx.config.models.has(model) ? model : 'unknown',
+      deployment: deployment?.id,
+      status: r.status,
+      code: track.code,
+      usage: settled.usage,
+      attempts: r.attemptLog.length,
+      attemptLog: r.attemptLog,
+      latencyMs: performance.now() - ctx.receivedAt,
+      ttftMs: track.ttftMs,
+      stream: request.kind === 'chat' && request.req.stream,
+      upstreamStatus: track.upstreamStatus,
+    };
+    recordOutcome(this.deps.metrics, this.deps.logger, o);
+    const unpriced = admission !== undefined && deployment !== undefined && priceFor(ctx.config, deployment.model) === undefined && track.usage !== null;
+    this.deps.ledger.write(ctx, o, { deployment, costNanos: settled.costNanos, startedAt: r.startedAt, unpriced, usageEstimated: estimated, attribution: admission?.attribution, charged: settled.charged });
+  }
+
+  /** The gateway's estimate of what a provider billed but never reported: counted and logged. */
+  async #estimate(ctx: RequestContext, request: RequestKind, d: DeploymentRuntime | undefined, outputChunks: number): Promise<Usage> {
+    const usage = await estimatedUsage(request, outputChunks);
+    this.deps.metrics.usageEstimated.inc({ deployment: d?.id ?? 'none' });
+    this.deps.logger.warn({ request_id: ctx.requestId, deployment: d?.id, output_chunks: outputChunks, input_tokens: usage.inputTokens }, 'the provider reported no usage: billed on the gateway\'s estimate');
+    return usage;
   }
 }
 
-async function partialUsage(request: Kind, outputChunks: number): Promise<Usage> {
-  const { estimateChatInputTokens } = await import('../policy/token-estimate.js');
-  const input = request.kind === 'chat' ? await estimateChatInputTokens(request.req) : 0;
-  return { inputTokens: input, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: outputChunks, reasoningTokens: 0 };
+/** What #run hands to #finish. */
+interface Finished {
+  readonly deployment: DeploymentRuntime | undefined;
+  readonly admission: Admission | undefined;
+  readonly status: number;
+  readonly track: Track;
+  readonly attemptLog: readonly AttemptRecord[];
+  readonly startedAt: number;
+  /** An attempt before the last was billed on an estimate. */
+  readonly estimated: boolean;
 }
 
 function withCost(r: Receipt, usage: Usage | null, a: Admission, d: DeploymentRuntime): Receipt {
   const costUsd = usage ? a.receiptCostUsd(usage, d) : undefined;
   return costUsd === undefined ? r : { ...r, costUsd };
-}
-
-/** `x-tollgate-task` and `x-tollgate-max-latency-ms`: what the cost strategy optimises for. */
-function routingHints(h: IncomingHttpHeaders): RoutingHints {
-  const task = h['x-tollgate-task'];
-  const max = Number(h['x-tollgate-max-latency-ms']);
-  return {
-    ...(typeof task === 'string' && task !== '' ? { task } : {}),
-    ...(Number.isFinite(max) && max > 0 ? { maxLatencyMs: max } : {}),
-  };
-}
-
-/** Every deployment id a plan for `group` could include (its own and its fallbacks', transitively). */
-function planIds(group: ModelGroupRuntime, cfg: RuntimeConfig): string[] {
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  const visit = (g: ModelGroupRuntime | undefined) => {
-    if (!g || seen.has(g.name)) return;
-    seen.add(g.name);
-    for (const d of g.deployments) ids.push(d.id);
-    for (const f of g.fallbacks) visit(cfg.models.get(f));
-  };
-  visit(group);
-  return ids;
-}
-
-function resolveGroup(ctx: RequestContext, model: string, kind: 'chat' | 'embeddings'): ModelGroupRuntime {
-  const group = ctx.config.models.get(model);
-  if (!group) throw new ModelNotFoundError(model);
-  if (ctx.principal.models && !ctx.principal.models.has(model) && !ctx.principal.models.has(group.name)) throw new ModelNotAllowedError(model);
-  if (group.kind !== kind) {
-    throw new InvalidRequestError(`The model '${model}' serves ${group.kind}, not ${kind}`, 'model', 'wrong_model_kind');
-  }
-  return group;
-}
-
-export function sendError(requestId: string, sink: ResponseSink, e: GatewayError, receipt: Receipt = {}, wire: Wire = 'openai-chat'): void {
-  const headers: Record<string, string> = { ...JSON_HEADERS, ...receiptHeaders(receipt) };
-  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
-  const w = clientWire(wire);
-  sink.send(w.errorStatus(e), headers, w.errorBody(e, requestId));
 }

@@ -5,28 +5,48 @@ import type { LedgerWriter } from '../storage/ledger-writer.js';
 import type { DeploymentRuntime } from '../config/runtime.js';
 import type { RequestAttribution } from '../policy/request-attribution.js';
 import type { ChargedAttempt } from '../storage/ledger-queries.js';
-import type { RequestContext } from './inference.js';
+import type { RequestContext } from './request-context.js';
 import type { RequestOutcome } from './outcome.js';
 
+/** What the row says besides the outcome: who paid what. */
+export interface LedgerFacts {
+  readonly deployment: DeploymentRuntime | undefined;
+  readonly costNanos: bigint;
+  /** ms since the epoch when the request arrived. */
+  readonly startedAt: number;
+  /** Billed tokens on a model with no known price: the row says so, rather than look free. */
+  readonly unpriced: boolean;
+  /** The provider reported no usage: the tokens are the gateway's estimate, and the row says so. */
+  readonly usageEstimated: boolean;
+  readonly attribution: RequestAttribution | undefined;
+  /** Attempts billed besides the one that served (M10), recorded in the row's metadata. */
+  readonly charged: readonly ChargedAttempt[];
+}
+
 export interface LedgerSink {
-  /** `charged`: attempts billed besides the one that served (M10), recorded in the row's metadata. */
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined, charged?: readonly ChargedAttempt[]): void;
+  write(ctx: RequestContext, o: RequestOutcome, facts: LedgerFacts): void;
 }
 
 export class StorageLedgerSink implements LedgerSink {
   constructor(private readonly writer: LedgerWriter) {}
 
-  write(ctx: RequestContext, o: RequestOutcome, d: DeploymentRuntime | undefined, costNanos: bigint, startedAt: number, unpriced: boolean, attribution: RequestAttribution | undefined, charged: readonly ChargedAttempt[] = []): void {
+  write(ctx: RequestContext, o: RequestOutcome, f: LedgerFacts): void {
     const p = ctx.principal;
+    const d = f.deployment;
+    const metadata = {
+      ...(f.unpriced ? { unpriced: true } : {}),
+      ...(f.usageEstimated ? { usage_estimated: true } : {}),
+      ...(f.charged.length > 0 ? { charged_attempts: f.charged } : {}),
+    };
     this.writer.write({
       request_id: o.requestId,
-      created_at: startedAt,
+      created_at: f.startedAt,
       key_id: p.keyId,
       key_name: p.keyName,
       user_id: p.userId ?? null,
       team_id: p.teamId ?? null,
       org_id: p.orgId ?? null,
-      end_user: attribution?.endUser ?? null,
+      end_user: f.attribution?.endUser ?? null,
       model: o.model,
       deployment: d?.id ?? null,
       provider: d?.provider.name ?? null,
@@ -39,14 +59,13 @@ export class StorageLedgerSink implements LedgerSink {
       cache_write_tokens: o.usage?.cacheWriteTokens ?? 0,
       output_tokens: o.usage?.outputTokens ?? 0,
       reasoning_tokens: o.usage?.reasoningTokens ?? 0,
-      cost_nanos: costNanos,
+      cost_nanos: f.costNanos,
       latency_ms: Math.round(o.latencyMs),
       ttft_ms: o.ttftMs === undefined ? null : Math.round(o.ttftMs),
       stream: o.stream,
       cache_status: 'bypass',
-      tags: attribution?.tags ?? [],
-      // A row whose model has no known price says so, rather than looking like a free request.
-      ...(unpriced || charged.length > 0 ? { metadata: { ...(unpriced ? { unpriced: true } : {}), ...(charged.length > 0 ? { charged_attempts: charged } : {}) } } : {}),
+      tags: f.attribution?.tags ?? [],
+      ...(f.unpriced || f.usageEstimated || f.charged.length > 0 ? { metadata } : {}),
     });
   }
 }

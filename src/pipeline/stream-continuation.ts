@@ -19,7 +19,7 @@ import type { UpstreamRequest } from '../providers/types.js';
 import { canPrefill } from '../router/target-fit.js';
 import { clientWire, type StreamEncoder } from './client-wire.js';
 import type { ImageFetcher } from './image-fetch.js';
-import type { RequestContext, Track } from './inference.js';
+import type { RequestContext, Track } from './request-context.js';
 import { hasRemoteImages, inlineImages } from './inline-images.js';
 import { recoveryMarkerFrame, type StreamResume } from './recovery-marker.js';
 

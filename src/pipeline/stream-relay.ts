@@ -8,7 +8,7 @@ import { GatewayError, StreamIncompleteError } from '../core/errors.js';
 import type { DeploymentRuntime } from '../config/runtime.js';
 import type { ProviderModule, StreamFrame } from '../providers/types.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { RequestContext, Track } from './inference.js';
+import type { RequestContext, Track } from './request-context.js';
 import { sseHeaders } from './receipt.js';
 import { clientWire } from './client-wire.js';
 import type { UpstreamResponse } from './upstream-call.js';

@@ -10,7 +10,7 @@ import type { DeploymentRuntime } from '../config/runtime.js';
 import type { TranslatingProviderModule } from '../providers/types.js';
 import { clientWire } from './client-wire.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { RequestContext, Track } from './inference.js';
+import type { RequestContext, Track } from './request-context.js';
 import { receiptHeaders, sseHeaders } from './receipt.js';
 import type { UpstreamResponse } from './upstream-call.js';
 import { classifyStreamBreak, countIncomplete } from './stream-failure.js';

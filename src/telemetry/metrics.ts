@@ -38,7 +38,8 @@ export class Metrics {
   readonly configGeneration = new Gauge({ name: 'tollgate_config_generation', help: 'Generation number of the running config', registers: [this.registry] });
   readonly streamsIncomplete = new Counter({ name: 'tollgate_streams_incomplete_total', help: 'Streams that ended without a finish (upstream cut, upstream error frame, client gone), by reason', labelNames: ['deployment', 'reason'], registers: [this.registry] });
 
-  readonly stateDegraded = new Counter({ name: 'tollgate_state_degraded_total', help: 'Requests served unmetered because the state store was unreachable (fail-open), by phase', labelNames: ['phase'], registers: [this.registry] });
+  readonly usageEstimated = new Counter({ name: 'tollgate_usage_estimated_total', help: 'Requests or billed attempts whose provider reported no usage, billed on the gateway\'s estimate instead (prompt by tokenizer, one token per output chunk), by deployment', labelNames: ['deployment'], registers: [this.registry] });
+  readonly stateDegraded = new Counter({ name: 'tollgate_state_degraded_total', help: 'State store unreachable, by phase: reserve/settle = requests served unmetered (fail-open); breaker = calls made without a breaker check', labelNames: ['phase'], registers: [this.registry] });
   readonly ledgerEvents = new Counter({ name: 'tollgate_ledger_degraded_events_total', help: 'Ledger writer degradations (batches spooled to disk, spool write failures, rows rejected), by type', labelNames: ['type'], registers: [this.registry] });
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {

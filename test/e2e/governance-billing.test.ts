@@ -62,7 +62,7 @@ interface Row {
   cost_nanos: string;
   attempts: number;
   provider: string;
-  metadata: { charged_attempts?: Array<{ provider: string; cost_nanos: string }> };
+  metadata: { charged_attempts?: Array<{ provider: string; cost_nanos: string }>; usage_estimated?: boolean };
 }
 /** The newest ledger row of the key, once the request that wrote it has settled. */
 async function lastRow(count: number): Promise<Row> {
@@ -109,6 +109,10 @@ test('M10: a stream cut short is billed for the output the provider produced', a
   assert.ok(row.input_tokens > 0);
   assert.equal(BigInt(row.cost_nanos), BigInt(row.input_tokens) * 100_000n + 4n * 200_000n);
   assert.equal((await spend('key:cfg:billing')) - before, BigInt(row.cost_nanos));
+  // An estimate is never silent: the row, a log line and a metric say so.
+  assert.equal(row.metadata.usage_estimated, true);
+  assert.ok(h.logs.some((l) => l['request_id'] === row.request_id && String(l['msg']).includes('reported no usage')), 'a log line names the estimated request');
+  assert.match(await (await fetch(`${h.gateway.url}/metrics`)).text(), /^tollgate_usage_estimated_total\{deployment="[^"]+"\} [1-9]/m);
 });
 
 test('M10: a client that leaves a stream mid-way is billed for what the provider sent before it stopped', async () => {
