@@ -30,6 +30,15 @@ export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
  */
 export const DEFAULT_RECORD_RETENTION_MS = 24 * 60 * 60_000;
 
+/**
+ * How long a SETTLED reservation record is kept (at most the record retention): only to answer
+ * "already settled" to a duplicate settle, which comes within seconds. Kept for the full retention,
+ * settled records would be one per request for a day — tens of GB of Redis at 1,000 req/s, and a
+ * noeviction Redis that fills up fails every admission. Forgetting one is harmless: an unknown id
+ * changes nothing. Expired, unsettled records keep the full retention, so a late settle still bills.
+ */
+export const SETTLED_RECORD_RETENTION_MS = 60_000;
+
 export type LimitKind = 'budget' | 'rpm' | 'tpm' | 'concurrency';
 
 /** One scope a request is counted against, with the limits that apply to it for this request. */

@@ -4,6 +4,7 @@
 
 import {
   RATE_WINDOW_MS,
+  SETTLED_RECORD_RETENTION_MS,
   ReservationConflictError,
   type ActualUsage,
   type ReserveRequest,
@@ -28,8 +29,6 @@ interface HeldScope {
   readonly retainUntil?: number;
 }
 
-/** How long a settled record is remembered, for idempotent duplicate settles. */
-const SETTLED_RETENTION_MS = 60_000;
 
 interface Reservation {
   readonly id: string;
@@ -225,7 +224,7 @@ export class CounterTable {
     // for the full retention cost ~0.7 KB per request of process memory. An expired (unsettled)
     // record keeps its scopes for the full retention, so a late settle can still bill them.
     if (state === 'settled') r.scopes = [];
-    r.forgetAt = Date.now() + (state === 'settled' ? Math.min(SETTLED_RETENTION_MS, this.opts.recordRetentionMs) : this.opts.recordRetentionMs);
+    r.forgetAt = Date.now() + (state === 'settled' ? Math.min(SETTLED_RECORD_RETENTION_MS, this.opts.recordRetentionMs) : this.opts.recordRetentionMs);
     this.retired.push([r.forgetAt, r]);
   }
 

@@ -8,6 +8,7 @@ import { StateUnavailableError } from '../../core/errors.js';
 import {
   DEFAULT_LEASE_TTL_MS,
   DEFAULT_RECORD_RETENTION_MS,
+  SETTLED_RECORD_RETENTION_MS,
   ReservationConflictError,
   type ActualUsage,
   type BreakerAdmission,
@@ -131,7 +132,8 @@ export class RedisCounterStore implements CounterStore {
     const P = orgPrefix(this.keyPrefix, orgPart);
     const reply = list(
       await this.run(settleScript, [leasesKey(P), recordKey(P, requestPart)], [
-        P, requestPart, String(this.retentionMs), actual.costNanos.toString(), String(actual.tokens),
+        // A settled record only answers duplicate settles: kept briefly, not for the whole retention.
+        P, requestPart, String(Math.min(this.retentionMs, SETTLED_RECORD_RETENTION_MS)), actual.costNanos.toString(), String(actual.tokens),
         actual.scopes === undefined ? '*' : String(actual.scopes.length), ...(actual.scopes ?? []).map(escapePart),
         ...scopeCostArgs(actual.scopeCosts),
       ]),

@@ -150,7 +150,7 @@ return {1, exp}
 );
 
 /**
- * KEYS: P:leases, P:r:<req>.  ARGV: P, req, retentionMs, actualCost, actualTokens, m, then m
+ * KEYS: P:leases, P:r:<req>.  ARGV: P, req, settledRetentionMs, actualCost, actualTokens, m, then m
  * scopes to bill ('*' instead of m: every scope), then k and k (scope, cost) pairs: what those
  * billed scopes are charged instead of actualCost. Unbilled scopes give back their reservation only.
  * Returns {1, afterExpiry 0|1} | {0, 'unknown'|'already_settled'}.
