@@ -37,7 +37,7 @@ export const DEFAULT_RECORD_RETENTION_MS = 24 * 60 * 60_000;
  * noeviction Redis that fills up fails every admission. Forgetting one is harmless: an unknown id
  * changes nothing. Expired, unsettled records keep the full retention, so a late settle still bills.
  */
-export const SETTLED_RECORD_RETENTION_MS = 60_000;
+export const SETTLED_RECORD_RETENTION_MS = 15_000;
 
 export type LimitKind = 'budget' | 'rpm' | 'tpm' | 'concurrency';
 

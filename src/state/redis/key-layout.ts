@@ -4,7 +4,7 @@
 // Cluster because the derived keys carry the same hash tag as the declared KEYS.
 //
 //   P:leases                 zset   reservation id → lease deadline (ms)
-//   P:r:<req>                hash   reservation record (state, cost, tokens, scopes); TTL = retention, 60 s once settled
+//   P:r:<req>                hash   reservation record (state, cost, tokens, scopes); TTL = retention, 15 s once settled
 //   P:b:<period>:<scope>     hash   spent, reserved (nano-dollars, int64), requests; for a rolling
 //                                   budget only `reserved` (its series id is the period); expires
 //                                   at the caller's retainUntil, if any
