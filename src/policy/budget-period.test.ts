@@ -66,3 +66,13 @@ test('period starts and ends follow daylight saving time, so reconcile never cou
     }
   }
 });
+
+test('the cached current period follows the clock across a boundary, forwards and back', () => {
+  const at = (iso: string) => Date.parse(iso);
+  // Midnight on the 1st in Paris (CEST, UTC+2) is 22:00 UTC the day before.
+  assert.equal(periodId('monthly', 'Europe/Paris', at('2026-06-30T21:59:59.999Z')), 'm:2026-06');
+  assert.equal(periodId('monthly', 'Europe/Paris', at('2026-06-30T22:00:00Z')), 'm:2026-07');
+  assert.equal(periodId('monthly', 'Europe/Paris', at('2026-06-30T21:59:59.999Z')), 'm:2026-06');
+  assert.equal(periodId('daily', 'Europe/Paris', at('2026-06-30T22:00:00Z')), 'd:2026-07-01');
+  assert.equal(periodId('daily', 'UTC', at('2026-06-30T22:00:00Z')), 'd:2026-06-30');
+});
