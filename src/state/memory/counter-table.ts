@@ -118,8 +118,8 @@ export class CounterTable {
       b.reserved += req.costNanos;
       if (h.bucket) this.cells.bucket(h.bucket).requests += 1;
       else b.requests += 1;
-      if (h.rpm) logOf(this.rpm, h.scopeKey).add(now, 1, id);
-      if (h.tpm) logOf(this.tpm, h.scopeKey).add(now, req.tokens, id);
+      if (h.rpm) logOf(this.rpm, h.scopeKey, false).add(now, 1, id);
+      if (h.tpm) logOf(this.tpm, h.scopeKey, true).add(now, req.tokens, id);
       this.inFlight.set(h.scopeKey, (this.inFlight.get(h.scopeKey) ?? 0) + 1);
     }
     const expiresAt = now + (req.leaseTtlMs ?? this.opts.leaseTtlMs);
@@ -243,8 +243,8 @@ export class CounterTable {
   }
 }
 
-function logOf(map: Map<string, SlidingLog>, key: string): SlidingLog {
+function logOf(map: Map<string, SlidingLog>, key: string, reweighable: boolean): SlidingLog {
   let log = map.get(key);
-  if (log === undefined) map.set(key, (log = new SlidingLog()));
+  if (log === undefined) map.set(key, (log = new SlidingLog({ reweighable })));
   return log;
 }

@@ -15,7 +15,12 @@ export class SlidingLog {
   private entries: Entry[] = [];
   private head = 0;
   private sum = 0;
-  private readonly byId = new Map<string, Entry>();
+  /** Only logs whose entries are corrected at settlement (TPM) index them by id: RPM never does. */
+  private readonly byId: Map<string, Entry> | undefined;
+
+  constructor(opts: { readonly reweighable: boolean }) {
+    this.byId = opts.reweighable ? new Map() : undefined;
+  }
 
   get total(): number {
     return this.sum;
@@ -31,7 +36,7 @@ export class SlidingLog {
     while (this.head < this.entries.length && this.entries[this.head]!.at <= cutoff) {
       const e = this.entries[this.head++]!;
       this.sum -= e.weight;
-      this.byId.delete(e.id);
+      this.byId?.delete(e.id);
     }
     // Compact lazily so pruning stays amortised O(1) per entry.
     if (this.head > 64 && this.head * 2 > this.entries.length) {
@@ -56,13 +61,13 @@ export class SlidingLog {
       }
       this.entries.splice(lo, 0, e);
     }
-    this.byId.set(id, e);
+    this.byId?.set(id, e);
     this.sum += weight;
   }
 
   /** Corrects an entry still in the log (settlement); false when it already left the window. */
   reweigh(id: string, weight: number): boolean {
-    const e = this.byId.get(id);
+    const e = this.byId?.get(id);
     if (e === undefined) return false;
     this.sum += weight - e.weight;
     e.weight = weight;
