@@ -1,7 +1,7 @@
-// `tollgate keys create|list|revoke` — a client of the admin API, so the CLI and the API can never
-// disagree. Server: --url or TOLLGATE_URL (default http://127.0.0.1:4000); admin key: --admin-key
-// or TOLLGATE_ADMIN_KEY.
+// `tollgate keys create|list|revoke` — a client of the admin API (admin-client.ts), so the CLI and
+// the API can never disagree.
 import { parseArgs } from 'node:util';
+import { adminClient, budgetFromFlags, describeFailure, limitsFromFlags, type AdminReply } from './admin-client.js';
 
 export async function runKeysCommand(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const [sub, ...rest] = args;
@@ -27,30 +27,15 @@ export async function runKeysCommand(args: string[], out: (s: string) => void, e
       json: { type: 'boolean' },
     },
   });
-  const base = (values.url ?? process.env['TOLLGATE_URL'] ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
   const adminKey = values['admin-key'] ?? process.env['TOLLGATE_ADMIN_KEY'];
   if (!adminKey) {
     err('tollgate keys: set TOLLGATE_ADMIN_KEY (or --admin-key) to the gateway admin key');
     return 2;
   }
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-  };
-  const fail = (r: { status: number; json: Record<string, unknown> }) => {
-    const e = r.json['error'] as { code?: string; message?: string } | undefined;
-    err(`tollgate keys: ${r.status} ${e?.code ?? ''}: ${e?.message ?? JSON.stringify(r.json)}`);
+  const { call } = adminClient(values.url, adminKey);
+  const fail = (r: AdminReply) => {
+    err(describeFailure('tollgate keys', r));
     return 1;
-  };
-  const num = (flag: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number ≥ 1`);
-    return n;
   };
 
   switch (sub) {
@@ -61,16 +46,14 @@ export async function runKeysCommand(args: string[], out: (s: string) => void, e
       }
       let limits: Record<string, number> | undefined;
       try {
-        const l = { rpm: num('rpm', values.rpm), tpm: num('tpm', values.tpm), max_parallel: num('max-parallel', values['max-parallel']) };
-        const set = Object.entries(l).filter(([, v]) => v !== undefined);
-        limits = set.length ? (Object.fromEntries(set) as Record<string, number>) : undefined;
+        limits = limitsFromFlags(values);
       } catch (e) {
         err(`tollgate keys create: ${(e as Error).message}`);
         return 2;
       }
       const body = {
         name: values.name,
-        ...(values.budget !== undefined ? { budget: { usd: values.budget, period: values.period ?? 'monthly', ...(values.window ? { window: values.window } : {}) } } : {}),
+        ...(values.budget !== undefined ? { budget: budgetFromFlags(values) } : {}),
         ...(limits ? { limits } : {}),
         ...(values.expires ? { expires_in: values.expires } : {}),
         ...(values.user ? { user: values.user } : {}),
