@@ -16,20 +16,11 @@ import type { StreamDecoder, StreamFrame } from '../types.js';
 import { finishFromAnthropic } from './finish-reason.js';
 import { isRetryable, readErrorObject, statusForErrorType } from './map-error.js';
 import { mergeCounts, readCounts, usageFromCounts, type AnthropicCounts } from './usage.js';
+import { type Json, obj, strOrEmpty as str } from '../shared/json-fields.js';
 
 type Block =
   | { readonly kind: 'text' | 'thinking' | 'other' }
   | { readonly kind: 'tool'; readonly index: number; sawArguments: boolean };
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
 
 export interface StreamDecoderContext {
   /** ms since the epoch; Anthropic events carry no timestamp, so `created` is when the stream began. */

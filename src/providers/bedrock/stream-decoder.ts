@@ -17,20 +17,11 @@ import { EventStreamFramer, headerString, type Message } from './event-stream-fr
 import { finishFromBedrock } from './finish-reason.js';
 import { exceptionName, isRetryable, statusForException } from './map-error.js';
 import { usageFromBedrock } from './usage.js';
-
-type Json = Record<string, unknown>;
+import { type Json, obj, strOrEmpty as str } from '../shared/json-fields.js';
 
 interface ToolBlock {
   readonly index: number;
   sawArguments: boolean;
-}
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 function payloadJson(m: Message): Json | undefined {

@@ -10,25 +10,10 @@ import { UpstreamUnavailableError } from '../../core/errors.js';
 import type { TranslationContext } from '../types.js';
 import { finishFromCohere } from './finish-reason.js';
 import { usageFromCohere } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { type Json, obj, str, argumentsText } from '../shared/json-fields.js';
 
 function protocolError(what: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError('upstream_protocol_error', `Cohere sent ${what}`);
-}
-
-/** Cohere sends arguments as JSON text; an object (seen from some deployments) is re-serialised. */
-export function argumentsText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  return v === undefined || v === null ? '' : JSON.stringify(v);
 }
 
 function toolCalls(v: unknown): ToolCall[] {

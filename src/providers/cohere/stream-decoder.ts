@@ -14,19 +14,9 @@ import type { StreamEvent, StreamEventDecoder } from '../../core/stream-event.js
 import type { Usage } from '../../core/usage.js';
 import { SseDecoder, type SseEvent } from '../shared/sse-decoder.js';
 import type { TranslationContext } from '../types.js';
-import { argumentsText } from './decode-response.js';
 import { finishFromCohere } from './finish-reason.js';
 import { usageFromCohere } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { type Json, obj, strOrEmpty as str, argumentsText } from '../shared/json-fields.js';
 
 /** `delta.message` of an event, where Cohere puts every payload. */
 function messageOf(data: Json): Json {

@@ -3,13 +3,10 @@
 // `cached_tokens` (beside both) is a part of the prompt, as in our convention. Cohere reports no
 // reasoning count: thinking is inside output_tokens, and reasoningTokens stays 0.
 import type { Usage } from '../../core/usage.js';
+import { obj } from '../shared/json-fields.js';
 
 function count(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.trunc(v) : undefined;
-}
-
-function obj(v: unknown): Readonly<Record<string, unknown>> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 export function usageFromCohere(u: unknown): Usage | null {

@@ -14,16 +14,7 @@
 // Other parts (executableCode, inlineData…) are not requested by this adapter and are skipped.
 import type { StreamEvent } from '../../core/stream-event.js';
 import { finishFromGemini } from './finish-reason.js';
-
-type Json = Readonly<Record<string, unknown>>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
+import { type Json, obj, strOrEmpty as str } from '../shared/json-fields.js';
 
 export function mintCallId(responseId: string, choice: number, index: number): string {
   const stem = responseId.replace(/[^A-Za-z0-9_-]/g, '') || 'gemini';

@@ -12,12 +12,7 @@ import type { DecodedResult, ProviderEndpoint, UpstreamRequest } from '../types.
 import { protocolError } from './decode-response.js';
 import { geminiHeaders, geminiPath, geminiTarget, type GeminiFlavor } from './endpoint.js';
 import { usageFromGemini } from './usage.js';
-
-type Json = Readonly<Record<string, unknown>>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+import { type Json, obj } from '../shared/json-fields.js';
 
 export function encodeGeminiEmbeddings(flavor: GeminiFlavor, req: EmbeddingsRequest, ep: ProviderEndpoint, model: string): UpstreamRequest {
   const target = geminiTarget(flavor, model);

@@ -2,11 +2,7 @@
 // `text`, and `thinking` (itself a list of text chunks, with an optional `signature`) from reasoning
 // models (providers.md §8). Flattened into answer text and reasoning; other chunk types (references)
 // carry no answer text and are skipped.
-type Json = Readonly<Record<string, unknown>>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+import { obj } from '../shared/json-fields.js';
 
 export interface ContentPieces {
   readonly text: string;

@@ -7,25 +7,10 @@ import type { TranslationContext } from '../types.js';
 import { readContent } from './content.js';
 import { finishFromMistral } from './finish-reason.js';
 import { usageFromMistral } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { type Json, obj, str, argumentsText } from '../shared/json-fields.js';
 
 function protocolError(what: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError('upstream_protocol_error', `Mistral sent ${what}`);
-}
-
-/** Arguments are JSON text; Mistral's schema also allows an object, which is re-serialised. */
-export function argumentsText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  return v === undefined || v === null ? '' : JSON.stringify(v);
 }
 
 function toolCalls(v: unknown): ToolCall[] {

@@ -6,14 +6,9 @@
 import { UpstreamError } from '../../core/errors.js';
 import { retryAfterSeconds } from '../openai/map-error.js';
 import type { ErrorContext } from '../types.js';
-
-type Json = Readonly<Record<string, unknown>>;
+import { obj } from '../shared/json-fields.js';
 
 const EXHAUSTED = /quota|billing|credit|payment|subscription/i;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 export interface MistralErrorFields {
   readonly message: string | null;

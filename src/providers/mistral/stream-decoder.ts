@@ -13,20 +13,10 @@ import type { Usage } from '../../core/usage.js';
 import { SseDecoder, type SseEvent } from '../shared/sse-decoder.js';
 import type { TranslationContext } from '../types.js';
 import { readContent } from './content.js';
-import { argumentsText } from './decode-response.js';
 import { finishFromMistral } from './finish-reason.js';
 import { isRetryable, readErrorFields } from './map-error.js';
 import { usageFromMistral } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { type Json, obj, str, argumentsText } from '../shared/json-fields.js';
 
 interface ChoiceState {
   /** Mistral's tool index → our call. */

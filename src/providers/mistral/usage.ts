@@ -3,12 +3,7 @@
 // `prompt_tokens_details.cached_tokens` (older answers: `prompt_token_details`, `num_cached_tokens`)
 // and reasoning as `completion_tokens_details.reasoning_tokens`; all are optional.
 import type { Usage } from '../../core/usage.js';
-
-type Json = Readonly<Record<string, unknown>>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+import { obj } from '../shared/json-fields.js';
 
 function count(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.trunc(v) : undefined;

@@ -6,16 +6,7 @@ import { UpstreamUnavailableError } from '../../core/errors.js';
 import type { TranslationContext } from '../types.js';
 import { finishFromOpenAi } from './finish-reason.js';
 import { usageFromOpenAi } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { type Json, obj, str } from '../shared/json-fields.js';
 
 function protocolError(what: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError('upstream_protocol_error', `The OpenAI-wire upstream sent ${what}`);

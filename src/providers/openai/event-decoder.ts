@@ -15,16 +15,7 @@ import { SseDecoder, type SseEvent } from '../shared/sse-decoder.js';
 import type { TranslationContext } from '../types.js';
 import { finishFromOpenAi } from './finish-reason.js';
 import { usageFromOpenAi } from './usage.js';
-
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { type Json, obj, str } from '../shared/json-fields.js';
 
 interface ChoiceState {
   /** Provider tool index → our call (index and id). */
